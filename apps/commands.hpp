@@ -1,0 +1,14 @@
+// The subcommands of the fieldgen executable. Each takes the words after its name, parses its own
+// Config (so `fieldgen <command> --help` lists every key), and returns the process exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace fieldgen::app {
+
+using Args = std::vector<std::string>;
+
+int command_data(const Args& args); // generate or import a dataset into HDF5
+
+} // namespace fieldgen::app
