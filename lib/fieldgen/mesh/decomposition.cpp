@@ -12,6 +12,16 @@ Decomposition::Decomposition(const Grid& grid, MPI_Comm parent, std::vector<int>
     dims.assign(size_t(d), 0);
   require(int(dims.size()) == d, "Decomposition: dims has ", dims.size(), " entries for a ", d,
           "-D grid");
+  // MPI_Dims_create aborts (rather than returning an error) on dims it cannot complete.
+  int fixed = 1;
+  bool free_axis = false;
+  for (int a = 0; a < d; ++a) {
+    require(dims[a] >= 0, "Decomposition: negative ranks per axis (", dims[a], ")");
+    fixed *= dims[a] > 0 ? dims[a] : 1;
+    free_axis = free_axis || dims[a] == 0;
+  }
+  require(free_axis ? parent_size % fixed == 0 : parent_size == fixed, "Decomposition: ranks per ",
+          "axis cannot multiply to the ", parent_size, " ranks of the communicator");
   FIELDGEN_MPI_CHECK(MPI_Dims_create(parent_size, d, dims.data()));
   int periods[Grid::max_dim];
   for (int a = 0; a < d; ++a) {
