@@ -1,16 +1,14 @@
-// Tensor types of the nn module. A batch of fields is [batch][channel][point] (points flattened
-// row-major over the local block), LayoutRight, in the memory space of the execution space.
+// Tensor types of the nn module: the shared view types of core/views.hpp, under fieldgen::nn.
 #pragma once
 
-#include <Kokkos_Core.hpp>
+#include "fieldgen/core/views.hpp"
 
 namespace fieldgen::nn {
 
-using ExecSpace = Kokkos::DefaultExecutionSpace;
-using MemSpace = ExecSpace::memory_space;
-
-template <class Real> using Tensor3 = Kokkos::View<Real***, Kokkos::LayoutRight, MemSpace>;
-template <class Real> using Tensor2 = Kokkos::View<Real**, Kokkos::LayoutRight, MemSpace>;
-template <class Real> using Vector = Kokkos::View<Real*, MemSpace>;
+using fieldgen::ExecSpace;
+using fieldgen::MemSpace;
+using fieldgen::Tensor2;
+using fieldgen::Tensor3;
+using fieldgen::Vector;
 
 } // namespace fieldgen::nn
