@@ -1,0 +1,130 @@
+// GEMM wrapper: shape checks, then OpenBLAS on host memory or KokkosBlas elsewhere.
+#include "fieldgen/nn/gemm.hpp"
+
+#include "fieldgen/core/error.hpp"
+
+#include <KokkosBlas3_gemm.hpp>
+#include <cblas.h>
+
+#include <climits>
+
+namespace fieldgen::nn {
+
+namespace {
+
+constexpr bool host_memory = Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible;
+
+template <class T> long op_rows(Op op, const Matrix<T>& m) {
+  return op == Op::N ? m.rows : m.cols;
+}
+template <class T> long op_cols(Op op, const Matrix<T>& m) {
+  return op == Op::N ? m.cols : m.rows;
+}
+
+template <class T> std::string shape(const char* name, Op op, const Matrix<T>& m) {
+  return cat(name, op == Op::T ? "^T" : "", " [", m.rows, " x ", m.cols, ", ld ", m.ld, "]");
+}
+
+template <class Real>
+void check_shapes(Op op_a, Op op_b, const Matrix<const Real>& a, const Matrix<const Real>& b,
+                  const Matrix<Real>& c) {
+  const bool ok = op_rows(op_a, a) == c.rows && op_cols(op_b, b) == c.cols &&
+                  op_cols(op_a, a) == op_rows(op_b, b) && a.ld >= std::max(a.cols, 1L) &&
+                  b.ld >= std::max(b.cols, 1L) && c.ld >= std::max(c.cols, 1L);
+  require(ok, "gemm: shapes do not match: ", shape("A", op_a, a), " * ", shape("B", op_b, b),
+          " -> ", shape("C", Op::N, c));
+  require(c.rows < INT_MAX && c.cols < INT_MAX && op_cols(op_a, a) < INT_MAX &&
+              std::max({a.ld, b.ld, c.ld}) < INT_MAX,
+          "gemm: dimension beyond the BLAS int range: ", shape("C", Op::N, c));
+}
+
+CBLAS_TRANSPOSE cblas_op(Op op) {
+  return op == Op::N ? CblasNoTrans : CblasTrans;
+}
+
+void cblas_gemm(Op op_a, Op op_b, int m, int n, int k, float alpha, const float* a, int lda,
+                const float* b, int ldb, float beta, float* c, int ldc) {
+  cblas_sgemm(CblasRowMajor, cblas_op(op_a), cblas_op(op_b), m, n, k, alpha, a, lda, b, ldb, beta,
+              c, ldc);
+}
+void cblas_gemm(Op op_a, Op op_b, int m, int n, int k, double alpha, const double* a, int lda,
+                const double* b, int ldb, double beta, double* c, int ldc) {
+  cblas_dgemm(CblasRowMajor, cblas_op(op_a), cblas_op(op_b), m, n, k, alpha, a, lda, b, ldb, beta,
+              c, ldc);
+}
+
+// One product without checks; the host branch is only compiled where MemSpace is host memory.
+template <class Real>
+void gemm_unchecked(Op op_a, Op op_b, Real alpha, const Matrix<const Real>& a,
+                    const Matrix<const Real>& b, Real beta, const Matrix<Real>& c) {
+  if (c.rows == 0 || c.cols == 0)
+    return;
+  if constexpr (host_memory)
+    cblas_gemm(op_a, op_b, int(c.rows), int(c.cols), int(op_cols(op_a, a)), alpha, a.data,
+               int(a.ld), b.data, int(b.ld), beta, c.data, int(c.ld));
+  else
+    gemm_kokkos<Real>(op_a, op_b, alpha, a, b, beta, c);
+}
+
+} // namespace
+
+template <class Real>
+void gemm(Op op_a, Op op_b, Real alpha, Matrix<const NoDeduce<Real>> a,
+          Matrix<const NoDeduce<Real>> b, Real beta, Matrix<Real> c) {
+  check_shapes(op_a, op_b, a, b, c);
+  gemm_unchecked(op_a, op_b, alpha, a, b, beta, c);
+}
+
+template <class Real>
+void gemm_batched(Op op_a, Op op_b, Real alpha, Matrix<const NoDeduce<Real>> a, long stride_a,
+                  Matrix<const NoDeduce<Real>> b, long stride_b, Real beta, Matrix<Real> c,
+                  long stride_c, long count) {
+  check_shapes(op_a, op_b, a, b, c);
+  require(count >= 0 && stride_a >= 0 && stride_b >= 0 && stride_c >= 0,
+          "gemm_batched: negative count or stride (count ", count, ", strides ", stride_a, ", ",
+          stride_b, ", ", stride_c, ")");
+  for (long i = 0; i < count; ++i) {
+    Matrix<const Real> ai(a.data + i * stride_a, a.rows, a.cols, a.ld);
+    Matrix<const Real> bi(b.data + i * stride_b, b.rows, b.cols, b.ld);
+    Matrix<Real> ci(c.data + i * stride_c, c.rows, c.cols, c.ld);
+    gemm_unchecked(op_a, op_b, alpha, ai, bi, beta, ci);
+  }
+}
+
+template <class Real>
+void gemm_kokkos(Op op_a, Op op_b, Real alpha, Matrix<const NoDeduce<Real>> a,
+                 Matrix<const NoDeduce<Real>> b, Real beta, Matrix<Real> c) {
+  check_shapes(op_a, op_b, a, b, c);
+  using Unmanaged = Kokkos::MemoryTraits<Kokkos::Unmanaged>;
+  using ConstView = Kokkos::View<const Real**, Kokkos::LayoutStride, MemSpace, Unmanaged>;
+  using View = Kokkos::View<Real**, Kokkos::LayoutStride, MemSpace, Unmanaged>;
+  auto layout = [](const auto& m) {
+    return Kokkos::LayoutStride(size_t(m.rows), size_t(m.ld), size_t(m.cols), 1);
+  };
+  if (c.rows == 0 || c.cols == 0)
+    return;
+  const ConstView av(a.data, layout(a)), bv(b.data, layout(b));
+  const View cv(c.data, layout(c));
+  // KokkosBlas returns early when the inner dimension is empty; BLAS semantics scale C by beta.
+  if (op_cols(op_a, a) == 0) {
+    Kokkos::parallel_for(
+        "fieldgen::nn::gemm_scale",
+        Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2>>({0, 0}, {c.rows, c.cols}),
+        KOKKOS_LAMBDA(long i, long j) { cv(i, j) = beta == Real(0) ? Real(0) : beta * cv(i, j); });
+    return;
+  }
+  KokkosBlas::gemm(op_a == Op::N ? "N" : "T", op_b == Op::N ? "N" : "T", alpha, av, bv, beta, cv);
+}
+
+#define FIELDGEN_INSTANTIATE(Real)                                                                 \
+  template void gemm<Real>(Op, Op, Real, Matrix<const Real>, Matrix<const Real>, Real,             \
+                           Matrix<Real>);                                                          \
+  template void gemm_batched<Real>(Op, Op, Real, Matrix<const Real>, long, Matrix<const Real>,     \
+                                   long, Real, Matrix<Real>, long, long);                          \
+  template void gemm_kokkos<Real>(Op, Op, Real, Matrix<const Real>, Matrix<const Real>, Real,      \
+                                  Matrix<Real>);
+FIELDGEN_INSTANTIATE(float)
+FIELDGEN_INSTANTIATE(double)
+#undef FIELDGEN_INSTANTIATE
+
+} // namespace fieldgen::nn

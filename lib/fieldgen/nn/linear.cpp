@@ -1,0 +1,83 @@
+// PointwiseLinear: forward and backward as (batched) GEMMs on the row-major [c][points] slices.
+#include "fieldgen/nn/linear.hpp"
+
+#include "fieldgen/nn/bias.hpp"
+#include "fieldgen/nn/gemm.hpp"
+#include "fieldgen/nn/init.hpp"
+#include "fieldgen/nn/workspace.hpp"
+
+namespace fieldgen::nn {
+
+template <class Real>
+PointwiseLinear<Real>::PointwiseLinear(long c_in, long c_out, std::string name, bool bias)
+    : c_in_(c_in), c_out_(c_out), name_(std::move(name)), has_bias_(bias) {
+  require(c_in > 0 && c_out > 0, "PointwiseLinear '", name_, "': channels ", c_in, " -> ", c_out);
+}
+
+template <class Real> void PointwiseLinear<Real>::reserve(Parameters<Real>& p) {
+  weight_ = p.reserve(name_ + ".weight", c_out_ * c_in_);
+  if (has_bias_)
+    bias_ = p.reserve(name_ + ".bias", c_out_);
+}
+
+template <class Real>
+void PointwiseLinear<Real>::init(const Parameters<Real>& p, const CounterRng& rng) {
+  init_fan_in(p, weight_, rng, c_in_);
+  if (has_bias_)
+    init_fan_in(p, bias_, rng, c_in_);
+}
+
+template <class Real>
+Tensor3<Real> PointwiseLinear<Real>::forward(const Parameters<Real>& p, const Tensor3<Real>& in) {
+  require(long(in.extent(1)) == c_in_, "PointwiseLinear '", name_, "': input [", in.extent(0), "][",
+          in.extent(1), "][", in.extent(2), "] but c_in = ", c_in_);
+  const long nb = long(in.extent(0)), np = long(in.extent(2));
+  in_ = in;
+  ensure(out_, "fieldgen::nn::linear_out", nb, c_out_, np);
+  Real beta = 0;
+  if (has_bias_) {
+    fill_channel_bias(p.value(bias_), out_);
+    beta = 1;
+  }
+  const Matrix<const Real> w(p.value(weight_).data(), c_out_, c_in_);
+  if (np == 1) // Y [b][o] = X [b][i] W^T
+    gemm(Op::N, Op::T, Real(1), Matrix<const Real>(in.data(), nb, c_in_), w, beta,
+         Matrix<Real>(out_.data(), nb, c_out_));
+  else // Y_b [o][p] = W [o][i] X_b [i][p]
+    gemm_batched(Op::N, Op::N, Real(1), w, 0, Matrix<const Real>(in.data(), c_in_, np), c_in_ * np,
+                 beta, Matrix<Real>(out_.data(), c_out_, np), c_out_ * np, nb);
+  return out_;
+}
+
+template <class Real>
+Tensor3<Real> PointwiseLinear<Real>::backward(const Parameters<Real>& p,
+                                              const Tensor3<Real>& grad_out) {
+  const long nb = long(in_.extent(0)), np = long(in_.extent(2));
+  require(grad_out.extent(0) == out_.extent(0) && grad_out.extent(1) == out_.extent(1) &&
+              grad_out.extent(2) == out_.extent(2),
+          "PointwiseLinear '", name_, "': grad_out [", grad_out.extent(0), "][", grad_out.extent(1),
+          "][", grad_out.extent(2), "] but output [", out_.extent(0), "][", out_.extent(1), "][",
+          out_.extent(2), "]");
+  ensure(grad_in_, "fieldgen::nn::linear_grad_in", nb, c_in_, np);
+  const Matrix<const Real> w(p.value(weight_).data(), c_out_, c_in_);
+  const Matrix<Real> gw(p.grad(weight_).data(), c_out_, c_in_);
+  if (np == 1) {
+    const Matrix<const Real> x(in_.data(), nb, c_in_), gy(grad_out.data(), nb, c_out_);
+    gemm(Op::T, Op::N, Real(1), gy, x, Real(1), gw); // dW += dY^T X
+    gemm(Op::N, Op::N, Real(1), gy, w, Real(0), Matrix<Real>(grad_in_.data(), nb, c_in_));
+  } else {
+    const Matrix<const Real> x(in_.data(), c_in_, np), gy(grad_out.data(), c_out_, np);
+    // dW += sum_b dY_b X_b^T (C stride 0 accumulates in order), dX_b = W^T dY_b.
+    gemm_batched(Op::N, Op::T, Real(1), gy, c_out_ * np, x, c_in_ * np, Real(1), gw, 0, nb);
+    gemm_batched(Op::T, Op::N, Real(1), w, 0, gy, c_out_ * np, Real(0),
+                 Matrix<Real>(grad_in_.data(), c_in_, np), c_in_ * np, nb);
+  }
+  if (has_bias_)
+    accumulate_bias_grad(grad_out, p.grad(bias_));
+  return grad_in_;
+}
+
+template class PointwiseLinear<float>;
+template class PointwiseLinear<double>;
+
+} // namespace fieldgen::nn

@@ -1,0 +1,38 @@
+// PointwiseLinear: the same linear map over channels at every point, y[b] = W x[b] (+ bias),
+// W [c_out][c_in], x[b] [c_in][points]: one GEMM per batch item (a 1x1 convolution, or
+// nn.Linear applied along the channel axis). With one point per item ([batch][c][1], e.g. the
+// time-embedding MLP) the whole batch is a single GEMM Y = X W^T.
+#pragma once
+
+#include "fieldgen/nn/layer.hpp"
+
+#include <string>
+
+namespace fieldgen::nn {
+
+template <class Real> class PointwiseLinear : public Layer<Real> {
+public:
+  // Blocks "<name>.weight" [c_out][c_in] and, with bias, "<name>.bias" [c_out].
+  PointwiseLinear(long c_in, long c_out, std::string name, bool bias = true);
+
+  void reserve(Parameters<Real>& p) override;
+  // PyTorch default: weight and bias U(-1/sqrt(c_in), 1/sqrt(c_in)).
+  void init(const Parameters<Real>& p, const CounterRng& rng) override;
+  // Keeps a reference to in (not a copy): in must stay unchanged until backward.
+  Tensor3<Real> forward(const Parameters<Real>& p, const Tensor3<Real>& in) override;
+  Tensor3<Real> backward(const Parameters<Real>& p, const Tensor3<Real>& grad_out) override;
+
+  long c_in() const { return c_in_; }
+  long c_out() const { return c_out_; }
+  int weight_block() const { return weight_; }
+  int bias_block() const { return bias_; } // -1 without bias
+
+private:
+  long c_in_, c_out_;
+  std::string name_;
+  bool has_bias_;
+  int weight_ = -1, bias_ = -1;
+  Tensor3<Real> in_, out_, grad_in_;
+};
+
+} // namespace fieldgen::nn
