@@ -1,0 +1,113 @@
+// Dense linear algebra wrappers (see dense.hpp). LAPACK is called through its Fortran symbols,
+// which OpenBLAS exports (Debian ships no lapacke.h); the trailing size_t arguments are the hidden
+// lengths of character arguments that gfortran-compiled routines expect.
+#include "fieldgen/gaussian/dense.hpp"
+
+#include "fieldgen/core/error.hpp"
+
+#include <cblas.h>
+
+#include <cstddef>
+
+extern "C" {
+void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info, std::size_t);
+void dpotrs_(const char* uplo, const int* n, const int* nrhs, const double* a, const int* lda,
+             double* b, const int* ldb, int* info, std::size_t);
+void dgetrf_(const int* m, const int* n, double* a, const int* lda, int* ipiv, int* info);
+void dgetrs_(const char* trans, const int* n, const int* nrhs, const double* a, const int* lda,
+             const int* ipiv, double* b, const int* ldb, int* info, std::size_t);
+void dsyev_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda, double* w,
+            double* work, const int* lwork, int* info, std::size_t, std::size_t);
+}
+
+namespace fieldgen::gaussian {
+namespace {
+
+void check_info(int info, const char* routine, const char* meaning) {
+  if (info < 0)
+    throw UsageError(cat(routine, ": argument ", -info, " is invalid"));
+  if (info > 0)
+    throw NumericError(cat(routine, " failed (info = ", info, "): ", meaning));
+}
+
+void require_square_rhs(const DenseMatrix& m, const DenseMatrix& b, const char* what) {
+  require(m.rows == m.cols && b.rows == m.rows, what, ": a ", m.rows, "x", m.cols,
+          " matrix cannot act on ", b.rows, "x", b.cols);
+}
+
+} // namespace
+
+void cholesky_lower(DenseMatrix& a) {
+  require(a.rows == a.cols, "cholesky_lower: matrix is ", a.rows, "x", a.cols);
+  const int n = int(a.rows);
+  int info = 0;
+  dpotrf_("L", &n, a.a.data(), &n, &info, 1);
+  check_info(info, "dpotrf", "the matrix is not positive definite (increase the jitter)");
+}
+
+void lower_multiply(const DenseMatrix& l, DenseMatrix& b) {
+  require_square_rhs(l, b, "lower_multiply");
+  cblas_dtrmm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, int(b.rows),
+              int(b.cols), 1.0, l.a.data(), int(l.rows), b.a.data(), int(b.rows));
+}
+
+void lower_solve(const DenseMatrix& l, DenseMatrix& b) {
+  require_square_rhs(l, b, "lower_solve");
+  cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, int(b.rows),
+              int(b.cols), 1.0, l.a.data(), int(l.rows), b.a.data(), int(b.rows));
+}
+
+void cholesky_solve(const DenseMatrix& l, DenseMatrix& b) {
+  require_square_rhs(l, b, "cholesky_solve");
+  const int n = int(l.rows), nrhs = int(b.cols);
+  int info = 0;
+  dpotrs_("L", &n, &nrhs, l.a.data(), &n, b.a.data(), &n, &info, 1);
+  check_info(info, "dpotrs", "unexpected");
+}
+
+void solve_transposed(DenseMatrix m, DenseMatrix& b) {
+  require_square_rhs(m, b, "solve_transposed");
+  const int n = int(m.rows), nrhs = int(b.cols);
+  std::vector<int> pivots(static_cast<size_t>(n));
+  int info = 0;
+  dgetrf_(&n, &n, m.a.data(), &n, pivots.data(), &info);
+  check_info(info, "dgetrf", "the matrix is singular");
+  dgetrs_("T", &n, &nrhs, m.a.data(), &n, pivots.data(), b.a.data(), &n, &info, 1);
+  check_info(info, "dgetrs", "unexpected");
+}
+
+std::vector<double> symmetric_eigen(DenseMatrix& a) {
+  require(a.rows == a.cols, "symmetric_eigen: matrix is ", a.rows, "x", a.cols);
+  const int n = int(a.rows);
+  std::vector<double> w(static_cast<size_t>(n));
+  int info = 0, lwork = -1;
+  double query = 0;
+  dsyev_("V", "L", &n, a.a.data(), &n, w.data(), &query, &lwork, &info, 1, 1);
+  check_info(info, "dsyev (workspace query)", "unexpected");
+  lwork = int(query);
+  std::vector<double> work(static_cast<size_t>(lwork));
+  dsyev_("V", "L", &n, a.a.data(), &n, w.data(), work.data(), &lwork, &info, 1, 1);
+  check_info(info, "dsyev", "the eigenvalue iteration did not converge");
+  return w;
+}
+
+DenseMatrix symmetric_multiply(const DenseMatrix& s, const DenseMatrix& b) {
+  require_square_rhs(s, b, "symmetric_multiply");
+  DenseMatrix c(b.rows, b.cols);
+  cblas_dsymm(CblasColMajor, CblasLeft, CblasLower, int(b.rows), int(b.cols), 1.0, s.a.data(),
+              int(s.rows), b.a.data(), int(b.rows), 0.0, c.a.data(), int(c.rows));
+  return c;
+}
+
+DenseMatrix multiply(const DenseMatrix& a, bool trans_a, const DenseMatrix& b, bool trans_b) {
+  const long m = trans_a ? a.cols : a.rows, k = trans_a ? a.rows : a.cols;
+  const long kb = trans_b ? b.cols : b.rows, n = trans_b ? b.rows : b.cols;
+  require(k == kb, "multiply: inner dimensions ", k, " and ", kb, " differ");
+  DenseMatrix c(m, n);
+  cblas_dgemm(CblasColMajor, trans_a ? CblasTrans : CblasNoTrans,
+              trans_b ? CblasTrans : CblasNoTrans, int(m), int(n), int(k), 1.0, a.a.data(),
+              int(a.rows), b.a.data(), int(b.rows), 0.0, c.a.data(), int(c.rows));
+  return c;
+}
+
+} // namespace fieldgen::gaussian
