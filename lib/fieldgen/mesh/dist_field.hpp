@@ -5,10 +5,9 @@
 // convert to and from the whole field on rank 0 in global row-major order.
 #pragma once
 
+#include "fieldgen/core/views.hpp"
 #include "fieldgen/mesh/block_index.hpp"
 #include "fieldgen/mesh/decomposition.hpp"
-
-#include <Kokkos_Core.hpp>
 
 #include <string>
 
@@ -20,8 +19,7 @@ using HostField = Kokkos::View<Real**, Kokkos::LayoutRight, Kokkos::HostSpace>;
 
 template <class Real> class DistField {
 public:
-  using View =
-      Kokkos::View<Real**, Kokkos::LayoutRight, Kokkos::DefaultExecutionSpace::memory_space>;
+  using View = Tensor2<Real>;
 
   // Zero-initialised field with the given number of channels on the calling rank's block.
   DistField(const Decomposition& dec, int channels,
@@ -49,8 +47,8 @@ public:
     const BlockIndex ix = index_;
     Kokkos::parallel_for(
         "fieldgen::mesh::field_fill",
-        Kokkos::MDRangePolicy<Kokkos::DefaultExecutionSpace, Kokkos::Rank<2>>(
-            {0, 0}, {long(v.extent(0)), long(v.extent(1))}),
+        Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2>>({0, 0},
+                                                          {long(v.extent(0)), long(v.extent(1))}),
         KOKKOS_LAMBDA(const long c, const long i) { v(c, i) = fn(int(c), ix.global_flat(i)); });
     Kokkos::fence();
   }

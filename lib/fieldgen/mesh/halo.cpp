@@ -6,11 +6,10 @@
 namespace fieldgen {
 namespace {
 
-using ExecSpace = Kokkos::DefaultExecutionSpace;
 using Extents = std::array<long, 3>;
 
 // Where element (bc, i0, i1, i2) of a box lives in a flat array:
-// base + bc * sbc + i0 * s0 + i1 * s1 + i2 (unit stride along the last axis).
+// base + bc * sbc + i0 * s0 + i1 * s1 + i2 (unit stride along the last slot).
 struct Addr {
   long base, sbc, s0, s1;
 };
@@ -25,18 +24,20 @@ Addr packed(const Extents& len) {
   return in_block(len, {0, 0, 0});
 }
 
-// dst(box) = src(box) (add = false) or dst(box) += src(box) for all bc rows. One work item per
-// contiguous row of the box, so the index arithmetic is paid per row, not per element.
+// One work item per contiguous run of a box (bc, i0, i1); the MDRange tiles replace per-item
+// index division, and the run along the last slot is a plain loop.
+using RowPolicy = Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<3>, Kokkos::IndexType<long>>;
+
+// dst(box) = src(box) (add = false) or dst(box) += src(box) for all bc fields.
 template <class Real>
 void copy_box(const char* label, Real* dst, Addr ad, const Real* src, Addr as, long bc,
               const Extents& len, bool add) {
-  const long l0 = len[0], l1 = len[1], l2 = len[2];
-  if (bc * l0 * l1 * l2 == 0)
+  const long l2 = len[2];
+  if (bc * len[0] * len[1] * l2 == 0)
     return;
   Kokkos::parallel_for(
-      label, Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<long>>(0, bc * l0 * l1),
-      KOKKOS_LAMBDA(const long row) {
-        const long i1 = row % l1, r = row / l1, i0 = r % l0, c = r / l0;
+      label, RowPolicy({0, 0, 0}, {bc, len[0], len[1]}),
+      KOKKOS_LAMBDA(const long c, const long i0, const long i1) {
         Real* d = dst + ad.base + c * ad.sbc + i0 * ad.s0 + i1 * ad.s1;
         const Real* s = src + as.base + c * as.sbc + i0 * as.s0 + i1 * as.s1;
         if (add)
@@ -49,32 +50,31 @@ void copy_box(const char* label, Real* dst, Addr ad, const Real* src, Addr as, l
 }
 
 template <class Real> void zero_box(Real* dst, Addr ad, long bc, const Extents& len) {
-  const long l0 = len[0], l1 = len[1], l2 = len[2];
-  if (bc * l0 * l1 * l2 == 0)
+  const long l2 = len[2];
+  if (bc * len[0] * len[1] * l2 == 0)
     return;
   Kokkos::parallel_for(
-      "fieldgen::mesh::halo_zero_ghosts",
-      Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<long>>(0, bc * l0 * l1),
-      KOKKOS_LAMBDA(const long row) {
-        const long i1 = row % l1, r = row / l1, i0 = r % l0, c = r / l0;
+      "fieldgen::mesh::halo_zero_ghosts", RowPolicy({0, 0, 0}, {bc, len[0], len[1]}),
+      KOKKOS_LAMBDA(const long c, const long i0, const long i1) {
         Real* d = dst + ad.base + c * ad.sbc + i0 * ad.s0 + i1 * ad.s1;
         for (long i2 = 0; i2 < l2; ++i2)
           d[i2] = Real(0);
       });
 }
 
-// Local block extents, plus 2 * width on each axis of the grid (axes beyond dim stay 1).
+// Local block extents plus 2 * width per grid axis, right-aligned in three slots.
 Extents block_extents(const Decomposition& dec, int width) {
   Extents e{1, 1, 1};
   for (int a = 0; a < dec.dim(); ++a)
-    e[a] = dec.local_n(a) + 2 * width;
+    e[a + 3 - dec.dim()] = dec.local_n(a) + 2 * width;
   return e;
 }
 
+// Padded position of the first interior point, right-aligned like block_extents.
 Extents interior_origin(const Decomposition& dec, int width) {
   Extents o{0, 0, 0};
   for (int a = 0; a < dec.dim(); ++a)
-    o[a] = width;
+    o[a + 3 - dec.dim()] = width;
   return o;
 }
 
@@ -86,18 +86,17 @@ Halo<Real>::Halo(const Decomposition& dec, int width)
   // Every rank sees the same grid and width, so these checks fail on all ranks alike.
   if (width < 1)
     throw UsageError(cat("Halo: width must be >= 1 (got ", width, ")"), ErrorScope::Collective);
-  for (int a = 0; a < 3; ++a) {
+  for (int a = 0; a < 3; ++a)
     neighbour_[a] = {MPI_PROC_NULL, MPI_PROC_NULL};
-    if (a >= dim_)
-      continue;
+  for (int a = 0; a < dim_; ++a) {
     // Blocks differ by at most one point; the last block along an axis is a smallest one.
     const long smallest = dec.block_n(a, dec.ranks_along(a) - 1);
     if (width > smallest)
       throw UsageError(cat("Halo: width ", width, " exceeds the smallest block (", smallest,
                            " points) along axis ", a),
                        ErrorScope::Collective);
-    n_[a] = dec.local_n(a);
-    padded_[a] = n_[a] + 2 * width;
+    n_[slot(a)] = dec.local_n(a);
+    padded_[slot(a)] = dec.local_n(a) + 2 * width;
     neighbour_[a] = {dec.neighbour(a, -1), dec.neighbour(a, +1)};
   }
 }
@@ -106,15 +105,16 @@ template <class Real>
 typename Halo<Real>::Box Halo<Real>::slab(int axis, int side, bool ghost) const {
   Box b{{0, 0, 0}, {1, 1, 1}};
   const long w = w_;
-  for (int k = 0; k < dim_; ++k) {
-    if (k == axis) {
+  for (int a = 0; a < dim_; ++a) {
+    const int k = slot(a);
+    if (a == axis) {
       b.lo[k] = ghost ? (side == 0 ? 0 : n_[k] + w) : (side == 0 ? w : n_[k]);
       b.len[k] = w;
-    } else if (k < axis) {
+    } else if (a < axis) {
       // Axes already exchanged: include their ghosts where a neighbour filled them, so edges
       // and corners propagate; beyond a non-periodic boundary they stay untouched.
-      const long lo = neighbour_[k][0] != MPI_PROC_NULL ? 0 : w;
-      const long hi = neighbour_[k][1] != MPI_PROC_NULL ? n_[k] + 2 * w : n_[k] + w;
+      const long lo = neighbour_[a][0] != MPI_PROC_NULL ? 0 : w;
+      const long hi = neighbour_[a][1] != MPI_PROC_NULL ? n_[k] + 2 * w : n_[k] + w;
       b.lo[k] = lo;
       b.len[k] = hi - lo;
     } else {
@@ -217,8 +217,8 @@ template <class Real> void Halo<Real>::sum_scatter(const View& padded) const {
   for (int a = 0; a < dim_; ++a)
     for (int s = 0; s < 2; ++s) {
       Extents lo{0, 0, 0}, len = padded_;
-      lo[a] = s == 0 ? 0 : n_[a] + w_;
-      len[a] = w_;
+      lo[slot(a)] = s == 0 ? 0 : n_[slot(a)] + w_;
+      len[slot(a)] = w_;
       zero_box(padded.data(), in_block(padded_, lo), bc, len);
     }
   ExecSpace().fence();

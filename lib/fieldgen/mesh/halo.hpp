@@ -17,19 +17,15 @@
 #pragma once
 
 #include "fieldgen/core/comm.hpp"
+#include "fieldgen/core/views.hpp"
 #include "fieldgen/mesh/decomposition.hpp"
-
-#include <Kokkos_Core.hpp>
 
 #include <array>
 
 namespace fieldgen {
 
-// A batch of fields in the memory space of the default execution space (same type as
-// nn::Tensor3<Real>).
-template <class Real>
-using FieldBatch =
-    Kokkos::View<Real***, Kokkos::LayoutRight, Kokkos::DefaultExecutionSpace::memory_space>;
+// A batch of fields [batch][channel][point] (the shared Tensor3 of core/views.hpp).
+template <class Real> using FieldBatch = Tensor3<Real>;
 
 template <class Real> class Halo {
 public:
@@ -41,7 +37,7 @@ public:
 
   int width() const { return w_; }
   int dim() const { return dim_; }
-  long padded_n(int axis) const { return padded_[axis]; }
+  long padded_n(int axis) const { return padded_[slot(axis)]; }
   long padded_size() const { return padded_[0] * padded_[1] * padded_[2]; }
   long interior_size() const { return n_[0] * n_[1] * n_[2]; }
 
@@ -60,18 +56,22 @@ private:
     std::array<long, 3> lo, len;
     long volume() const { return len[0] * len[1] * len[2]; }
   };
-  // Axis-a slab next to side s (0: low, 1: high): interior rows (ghost = false) or ghost rows.
+  // Axis-a slab next to side s (0: low, 1: high): interior layers (ghost = false) or ghosts.
   Box slab(int axis, int side, bool ghost) const;
   // One axis of exchange (adjoint = false) or of its transpose (adjoint = true).
   void transfer(const View& padded, int axis, bool adjoint) const;
   void check(const View& padded) const;
   void reserve_buffers(long count) const;
 
-  using Buffer = Kokkos::View<Real*, Kokkos::DefaultExecutionSpace::memory_space>;
+  // Block extents are kept right-aligned in three slots (axis a of a d-D grid in slot
+  // a + 3 - d, leading slots of extent 1), so the last slot is always the contiguous axis.
+  int slot(int axis) const { return axis + 3 - dim_; }
+
+  using Buffer = Vector<Real>;
   Comm comm_;
   int dim_ = 1, w_ = 1;
-  std::array<long, 3> n_{1, 1, 1}, padded_{1, 1, 1};
-  std::array<std::array<int, 2>, 3> neighbour_{};
+  std::array<long, 3> n_{1, 1, 1}, padded_{1, 1, 1}; // per slot
+  std::array<std::array<int, 2>, 3> neighbour_{};    // per grid axis, sides -1 and +1
   // Message buffers per side, grown on demand, and their host mirrors (aliases on host backends)
   // that MPI reads and writes.
   mutable Buffer send_[2], recv_[2];
