@@ -16,8 +16,9 @@ void dpotrs_(const char* uplo, const int* n, const int* nrhs, const double* a, c
 void dgetrf_(const int* m, const int* n, double* a, const int* lda, int* ipiv, int* info);
 void dgetrs_(const char* trans, const int* n, const int* nrhs, const double* a, const int* lda,
              const int* ipiv, double* b, const int* ldb, int* info, std::size_t);
-void dsyev_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda, double* w,
-            double* work, const int* lwork, int* info, std::size_t, std::size_t);
+void dsyevd_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda, double* w,
+             double* work, const int* lwork, int* iwork, const int* liwork, int* info, std::size_t,
+             std::size_t);
 }
 
 namespace fieldgen::gaussian {
@@ -80,14 +81,17 @@ std::vector<double> symmetric_eigen(DenseMatrix& a) {
   require(a.rows == a.cols, "symmetric_eigen: matrix is ", a.rows, "x", a.cols);
   const int n = int(a.rows);
   std::vector<double> w(static_cast<size_t>(n));
-  int info = 0, lwork = -1;
+  int info = 0, lwork = -1, liwork = -1, iquery = 0;
   double query = 0;
-  dsyev_("V", "L", &n, a.a.data(), &n, w.data(), &query, &lwork, &info, 1, 1);
-  check_info(info, "dsyev (workspace query)", "unexpected");
+  dsyevd_("V", "L", &n, a.a.data(), &n, w.data(), &query, &lwork, &iquery, &liwork, &info, 1, 1);
+  check_info(info, "dsyevd (workspace query)", "unexpected");
   lwork = int(query);
+  liwork = iquery;
   std::vector<double> work(static_cast<size_t>(lwork));
-  dsyev_("V", "L", &n, a.a.data(), &n, w.data(), work.data(), &lwork, &info, 1, 1);
-  check_info(info, "dsyev", "the eigenvalue iteration did not converge");
+  std::vector<int> iwork(static_cast<size_t>(liwork));
+  dsyevd_("V", "L", &n, a.a.data(), &n, w.data(), work.data(), &lwork, iwork.data(), &liwork, &info,
+          1, 1);
+  check_info(info, "dsyevd", "the eigenvalue iteration did not converge");
   return w;
 }
 
@@ -99,14 +103,12 @@ DenseMatrix symmetric_multiply(const DenseMatrix& s, const DenseMatrix& b) {
   return c;
 }
 
-DenseMatrix multiply(const DenseMatrix& a, bool trans_a, const DenseMatrix& b, bool trans_b) {
-  const long m = trans_a ? a.cols : a.rows, k = trans_a ? a.rows : a.cols;
-  const long kb = trans_b ? b.cols : b.rows, n = trans_b ? b.rows : b.cols;
-  require(k == kb, "multiply: inner dimensions ", k, " and ", kb, " differ");
-  DenseMatrix c(m, n);
-  cblas_dgemm(CblasColMajor, trans_a ? CblasTrans : CblasNoTrans,
-              trans_b ? CblasTrans : CblasNoTrans, int(m), int(n), int(k), 1.0, a.a.data(),
-              int(a.rows), b.a.data(), int(b.rows), 0.0, c.a.data(), int(c.rows));
+DenseMatrix multiply_transposed(const DenseMatrix& a, const DenseMatrix& b) {
+  require(a.cols == b.cols, "multiply_transposed: inner dimensions ", a.cols, " and ", b.cols,
+          " differ");
+  DenseMatrix c(a.rows, b.rows);
+  cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, int(a.rows), int(b.rows), int(a.cols), 1.0,
+              a.a.data(), int(a.rows), b.a.data(), int(b.rows), 0.0, c.a.data(), int(c.rows));
   return c;
 }
 

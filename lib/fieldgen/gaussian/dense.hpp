@@ -30,11 +30,11 @@ void cholesky_solve(const DenseMatrix& l, DenseMatrix& b);
 // b <- m^{-T} b for a general square m (LU with partial pivoting, dgetrf + dgetrs 'T').
 void solve_transposed(DenseMatrix m, DenseMatrix& b);
 // In place: the columns of a become orthonormal eigenvectors of the symmetric a; returns the
-// eigenvalues in ascending order (dsyev).
+// eigenvalues in ascending order (dsyevd, divide and conquer).
 std::vector<double> symmetric_eigen(DenseMatrix& a);
 // c = s b for symmetric s (dsymm, lower triangle of s read).
 DenseMatrix symmetric_multiply(const DenseMatrix& s, const DenseMatrix& b);
-// c = op(a) op(b), op(x) = x^T when the flag is set (dgemm).
-DenseMatrix multiply(const DenseMatrix& a, bool trans_a, const DenseMatrix& b, bool trans_b);
+// c = a b^T (dgemm).
+DenseMatrix multiply_transposed(const DenseMatrix& a, const DenseMatrix& b);
 
 } // namespace fieldgen::gaussian

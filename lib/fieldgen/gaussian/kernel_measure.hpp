@@ -8,7 +8,8 @@
 //     the jitter; fieldgen uses the same S as the sampler, so L is the exact discrete KL.
 //   H1 loss (reference DiscreteSobolevLoss, 1-D sorted points only): L(d) = 1/2 d^T Q_+ d,
 //     dL/dd = Q_+ d, with Q_+ the projected form of kernel_sobolev.hpp; sampling is unchanged.
-// No quadrature weights anywhere (as the reference). No communication.
+// No quadrature weights anywhere (as the reference). Distances are Euclidean: a Grid's periodic
+// flags are ignored (the kernel is not wrapped). No communication.
 #pragma once
 
 #include "fieldgen/gaussian/dense.hpp"

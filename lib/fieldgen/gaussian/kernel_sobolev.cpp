@@ -36,18 +36,30 @@ SobolevForm kernel_sobolev_form(const KernelParams& p, const std::vector<double>
   const long n = long(x.size());
   const DenseMatrix d = ddx_operator(x);
   // M = C + C' D and B = I + D^T D.
-  DenseMatrix cprime(n, n), c(n, n);
+  DenseMatrix cprime(n, n), m(n, n), b(n, n);
   for (long j = 0; j < n; ++j)
     for (long i = 0; i < n; ++i) {
       cprime(i, j) = kernel_dxprime(p, x[size_t(i)], x[size_t(j)]);
-      c(i, j) = kernel_value(p, std::abs(x[size_t(i)] - x[size_t(j)])) + (i == j ? p.jitter : 0.0);
+      m(i, j) = kernel_value(p, std::abs(x[size_t(i)] - x[size_t(j)])) + (i == j ? p.jitter : 0.0);
     }
-  DenseMatrix m = multiply(cprime, false, d, false), b = multiply(d, true, d, false);
-  for (long j = 0; j < n; ++j) {
-    b(j, j) += 1;
-    for (long i = 0; i < n; ++i)
-      m(i, j) += c(i, j);
+  // D has at most two nonzeros per row, so C'D and D^T D cost O(n^2), not a dense O(n^3) GEMM:
+  // (C'D)(:, j) += C'(:, k) D(k, j) and (D^T D)(i, j) += D(k, i) D(k, j) over the nonzeros of row
+  // k.
+  for (long k = 0; k < n; ++k) {
+    long nz[2] = {0, 0}, count = 0;
+    for (long j = std::max(0L, k - 1); j <= std::min(n - 1, k + 1); ++j)
+      if (d(k, j) != 0)
+        nz[count++] = j;
+    for (long e = 0; e < count; ++e) {
+      const long j = nz[e];
+      for (long i = 0; i < n; ++i)
+        m(i, j) += cprime(i, k) * d(k, j);
+      for (long q = 0; q < count; ++q)
+        b(nz[q], j) += d(k, nz[q]) * d(k, j);
+    }
   }
+  for (long j = 0; j < n; ++j)
+    b(j, j) += 1;
   // Q^T = M^{-T} B^T = M^{-T} B (B is symmetric), then Q_s = (Q + Q^T) / 2.
   solve_transposed(m, b);
   SobolevForm form;
@@ -65,7 +77,7 @@ SobolevForm kernel_sobolev_form(const KernelParams& p, const std::vector<double>
     for (long i = 0; i < n; ++i)
       scaled(i, k) *= l;
   }
-  form.q = multiply(scaled, false, qs, true);
+  form.q = multiply_transposed(scaled, qs);
   return form;
 }
 

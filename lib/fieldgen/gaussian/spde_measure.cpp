@@ -51,16 +51,8 @@ SpdeMeasure<Real>::SpdeMeasure(const Decomposition& dec, const SpdeParams& param
   // s^2 = variance / sigma^2(kappa): the continuum field has the requested pointwise variance.
   scale_ = std::sqrt(params.variance / matern_unit_variance(params.order, d, kappa));
   system_ = std::make_unique<SpdeSystem>(dec, kappa, params.rtol, params.max_iterations);
-  for (Vec& w : work_)
-    w = system_->create_vector();
-}
-
-template <class Real> SpdeMeasure<Real>::~SpdeMeasure() {
-  PetscBool finalized = PETSC_FALSE;
-  PetscFinalized(&finalized);
-  if (!finalized)
-    for (Vec& w : work_)
-      VecDestroy(&w);
+  for (auto& w : work_)
+    system_->create_vector(w.out());
 }
 
 template <class Real>
@@ -118,8 +110,9 @@ void SpdeMeasure<Real>::sample(const Tensor3<Real>& out, const CounterRng& rng, 
   DenseMatrix u(local_points(), items);
   const int solves = (params_.order + 1) / 2; // a/2 for even a, (a+1)/2 for odd a
   for (long item = 0; item < items; ++item) {
-    fill_noise(work_[0], rng, step, first_sample * std::uint64_t(channels) + std::uint64_t(item));
-    Vec src = work_[0], dst = work_[1];
+    fill_noise(work_[0].get(), rng, step,
+               first_sample * std::uint64_t(channels) + std::uint64_t(item));
+    Vec src = work_[0].get(), dst = work_[1].get();
     for (int k = 0; k < solves; ++k) {
       system_->solve(src, dst);
       std::swap(src, dst);
@@ -134,10 +127,10 @@ template <class Real> void SpdeMeasure<Real>::apply_power(Vec x, Vec y, int powe
     FIELDGEN_PETSC_CHECK(VecCopy(x, y));
     return;
   }
-  // Alternate between y and work_[2] so that the last application writes y.
+  // Alternate between y and the third work vector so that the last application writes y.
   Vec src = x;
   for (int k = 0; k < power; ++k) {
-    Vec dst = (power - 1 - k) % 2 == 0 ? y : work_[2];
+    Vec dst = (power - 1 - k) % 2 == 0 ? y : work_[2].get();
     system_->apply(src, dst);
     src = dst;
   }
@@ -164,22 +157,23 @@ std::vector<double> SpdeMeasure<Real>::cm_norm2(const Tensor3<Real>& d) const {
   const int a = params_.order;
   const double shift = 1 - system_->kappa() * system_->kappa(); // I - L_h = A + (1 - kappa^2) I
   std::vector<double> q(static_cast<size_t>(x.cols));
+  const Vec w0 = work_[0].get(), w1 = work_[1].get(), w2 = work_[2].get();
   for (long item = 0; item < x.cols; ++item) {
-    copy_column_to(x, item, work_[0]);
+    copy_column_to(x, item, w0);
     // Symmetric split: <d, A^a d> = <v, A^(a mod 2) v> with v = A^(a/2) d; for H1 the factor
     // (I - L_h) commutes with A and goes in the middle.
-    apply_power(work_[0], work_[1], a / 2); // v in work_[1]
-    Vec middle = work_[1];
+    apply_power(w0, w1, a / 2); // v in w1
+    Vec middle = w1;
     if (a % 2 == 1) {
-      system_->apply(work_[1], work_[0]);
-      middle = work_[0];
+      system_->apply(w1, w0);
+      middle = w0;
     }
     if (space_ == LossSpace::H1) {
-      system_->apply(middle, work_[2]);
-      FIELDGEN_PETSC_CHECK(VecAXPY(work_[2], shift, middle));
-      middle = work_[2];
+      system_->apply(middle, w2);
+      FIELDGEN_PETSC_CHECK(VecAXPY(w2, shift, middle));
+      middle = w2;
     }
-    q[size_t(item)] = local_dot(work_[1], middle);
+    q[size_t(item)] = local_dot(w1, middle);
   }
   system_->comm().allreduce_sum(q.data(), long(q.size()));
   // L = 1/2 s^{-2} h^d q
@@ -197,16 +191,17 @@ std::vector<double> SpdeMeasure<Real>::cm_grad(const Tensor3<Real>& d,
   DenseMatrix g(x.rows, x.cols);
   const double shift = 1 - system_->kappa() * system_->kappa();
   std::vector<double> q(static_cast<size_t>(x.cols));
+  const Vec w0 = work_[0].get(), w1 = work_[1].get(), w2 = work_[2].get();
   for (long item = 0; item < x.cols; ++item) {
-    copy_column_to(x, item, work_[0]);
-    apply_power(work_[0], work_[1], params_.order); // A^a d
-    Vec result = work_[1];
+    copy_column_to(x, item, w0);
+    apply_power(w0, w1, params_.order); // A^a d
+    Vec result = w1;
     if (space_ == LossSpace::H1) {
-      system_->apply(work_[1], work_[2]);
-      FIELDGEN_PETSC_CHECK(VecAXPY(work_[2], shift, work_[1])); // (I - L_h) A^a d
-      result = work_[2];
+      system_->apply(w1, w2);
+      FIELDGEN_PETSC_CHECK(VecAXPY(w2, shift, w1)); // (I - L_h) A^a d
+      result = w2;
     }
-    q[size_t(item)] = local_dot(work_[0], result);
+    q[size_t(item)] = local_dot(w0, result);
     copy_column_from(result, g, item);
   }
   system_->comm().allreduce_sum(q.data(), long(q.size()));

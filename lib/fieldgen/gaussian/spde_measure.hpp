@@ -2,8 +2,7 @@
 // with millions of points, distributed over the ranks of a Decomposition:
 //   C = s^2 (kappa^2 I - L_h)^{-a} = s^2 A^{-a},  a integer > d/2,  nu = a - d/2,
 // with A, L_h and the boundary treatment of spde_system.hpp (periodic axes wrap; non-periodic
-// axes are reflecting: the no-flux Laplacian -D^T D, first-order at the boundary rows, which
-// roughly doubles the variance at a wall as the continuum Neumann field does).
+// axes are reflecting: the no-flux Laplacian -D^T D, first-order at the boundary rows).
 //
 // Discrete measure. On the grid with inner product <u, v>_h = h^d sum_i u_i v_i (h^d = the
 // cell volume prod_a h_a, every node weighted alike), C_h = s^2 A^{-a}; the covariance matrix of
@@ -23,17 +22,20 @@
 // Parameters: kappa = sqrt(2 nu) / length_scale (matern.hpp). Variance: s is set from the
 // continuum closed form, s^2 = variance / sigma^2(kappa), so the measure is the same on every
 // grid (discretisation-invariant) and the pointwise variance tends to the requested one as
-// h -> 0; on a periodic grid the discrete pointwise variance is
-//   s^2 h^{-d} (1/N) sum_j (kappa^2 + lambda_j)^{-a},  lambda_j = sum_a 4/h_a^2 sin^2(pi j_a /
-//   n_a),
-// below the target by O((kappa h)^2) plus the periodisation error (tested: within a few percent
-// for length_scale >= 4 h).
+// h -> 0. On a periodic grid the discrete pointwise variance is
+//   s^2 h^{-d} (1/N) sum_j (kappa^2 + lambda_j)^{-a},  lambda_j = sum_a (2/h_a sin(pi j_a/n_a))^2;
+// the discrete eigenvalues lie below |xi|^2, so it is slightly above the target, by O((kappa h)^2)
+// (minus the truncated spectral tail). Measured ratios (test_gaussian_spde.cpp): 1-D a=2 1.0006
+// at l = 25.6 h and 1.021 at l = 4 h, 1-D a=1 0.9999 at l = 25.6 h, 2-D a=2 1.009 and a=3 1.003
+// at l = 12.8 h. Reflecting walls raise the variance near the boundary (the continuum Neumann
+// field has twice the variance at a wall).
 //
 // One SpdeSystem (DMDA, matrix, AMG hierarchy) per object: build once per grid and reuse. The
 // PETSc work vectors make sample/cm_norm2/cm_grad non-reentrant (one call at a time per object).
 #pragma once
 
 #include "fieldgen/gaussian/measure.hpp"
+#include "fieldgen/gaussian/petsc_handle.hpp"
 #include "fieldgen/gaussian/spde_system.hpp"
 #include "fieldgen/mesh/block_index.hpp"
 
@@ -53,7 +55,6 @@ template <class Real> class SpdeMeasure final : public GaussianMeasure<Real> {
 public:
   // Collective over dec.comm(); builds the DMDA, matrix and solver.
   SpdeMeasure(const Decomposition& dec, const SpdeParams& params, LossSpace space = LossSpace::L2);
-  ~SpdeMeasure() override;
   SpdeMeasure(const SpdeMeasure&) = delete;
   SpdeMeasure& operator=(const SpdeMeasure&) = delete;
 
@@ -83,7 +84,7 @@ private:
   LossSpace space_;
   double scale_ = 1;
   std::unique_ptr<SpdeSystem> system_;
-  Vec work_[3] = {nullptr, nullptr, nullptr};
+  PetscHandle<Vec, VecDestroy> work_[3];
 };
 
 } // namespace fieldgen::gaussian

@@ -39,25 +39,25 @@ SpdeSystem::SpdeSystem(const Decomposition& dec, double kappa, double rtol, int 
   const std::vector<PetscInt> lx = block_sizes(dec, d - 1);
   if (d == 1) {
     FIELDGEN_PETSC_CHECK(
-        DMDACreate1d(comm_.get(), boundary(g, 0), PetscInt(g.n(0)), 1, 1, lx.data(), &da_));
+        DMDACreate1d(comm_.get(), boundary(g, 0), PetscInt(g.n(0)), 1, 1, lx.data(), da_.out()));
   } else if (d == 2) {
     const std::vector<PetscInt> ly = block_sizes(dec, 0);
     FIELDGEN_PETSC_CHECK(DMDACreate2d(comm_.get(), boundary(g, 1), boundary(g, 0),
                                       DMDA_STENCIL_STAR, PetscInt(g.n(1)), PetscInt(g.n(0)),
                                       dec.ranks_along(1), dec.ranks_along(0), 1, 1, lx.data(),
-                                      ly.data(), &da_));
+                                      ly.data(), da_.out()));
   } else {
     const std::vector<PetscInt> ly = block_sizes(dec, 1), lz = block_sizes(dec, 0);
     FIELDGEN_PETSC_CHECK(DMDACreate3d(
         comm_.get(), boundary(g, 2), boundary(g, 1), boundary(g, 0), DMDA_STENCIL_STAR,
         PetscInt(g.n(2)), PetscInt(g.n(1)), PetscInt(g.n(0)), dec.ranks_along(2),
-        dec.ranks_along(1), dec.ranks_along(0), 1, 1, lx.data(), ly.data(), lz.data(), &da_));
+        dec.ranks_along(1), dec.ranks_along(0), 1, 1, lx.data(), ly.data(), lz.data(), da_.out()));
   }
-  FIELDGEN_PETSC_CHECK(DMSetUp(da_));
+  FIELDGEN_PETSC_CHECK(DMSetUp(da_.get()));
   // The DMDA must own exactly this rank's block (same rank numbering as the MPI_Cart topology).
   PetscInt start[3] = {0, 0, 0}, len[3] = {1, 1, 1};
   FIELDGEN_PETSC_CHECK(
-      DMDAGetCorners(da_, &start[0], &start[1], &start[2], &len[0], &len[1], &len[2]));
+      DMDAGetCorners(da_.get(), &start[0], &start[1], &start[2], &len[0], &len[1], &len[2]));
   long mismatch = 0;
   for (int a = 0; a < d; ++a)
     mismatch += start[d - 1 - a] != dec.offset(a) || len[d - 1 - a] != dec.local_n(a);
@@ -66,15 +66,16 @@ SpdeSystem::SpdeSystem(const Decomposition& dec, double kappa, double rtol, int 
                      ErrorScope::Collective);
   assemble(dec);
 
-  FIELDGEN_PETSC_CHECK(KSPCreate(comm_.get(), &ksp_));
-  FIELDGEN_PETSC_CHECK(KSPSetOperators(ksp_, a_, a_));
-  FIELDGEN_PETSC_CHECK(KSPSetType(ksp_, KSPCG));
+  FIELDGEN_PETSC_CHECK(KSPCreate(comm_.get(), ksp_.out()));
+  FIELDGEN_PETSC_CHECK(KSPSetOperators(ksp_.get(), a_.get(), a_.get()));
+  FIELDGEN_PETSC_CHECK(KSPSetType(ksp_.get(), KSPCG));
   // Converge on the true residual ||b - A x|| / ||b|| so that the result, not the preconditioned
   // residual, is what agrees across rank counts.
-  FIELDGEN_PETSC_CHECK(KSPSetNormType(ksp_, KSP_NORM_UNPRECONDITIONED));
-  FIELDGEN_PETSC_CHECK(KSPSetTolerances(ksp_, rtol, PETSC_DEFAULT, PETSC_DEFAULT, max_iterations));
+  FIELDGEN_PETSC_CHECK(KSPSetNormType(ksp_.get(), KSP_NORM_UNPRECONDITIONED));
+  FIELDGEN_PETSC_CHECK(
+      KSPSetTolerances(ksp_.get(), rtol, PETSC_DEFAULT, PETSC_DEFAULT, max_iterations));
   PC pc = nullptr;
-  FIELDGEN_PETSC_CHECK(KSPGetPC(ksp_, &pc));
+  FIELDGEN_PETSC_CHECK(KSPGetPC(ksp_.get(), &pc));
 #if defined(PETSC_HAVE_HYPRE)
   FIELDGEN_PETSC_CHECK(PCSetType(pc, PCHYPRE));
   FIELDGEN_PETSC_CHECK(PCHYPRESetType(pc, "boomeramg"));
@@ -83,32 +84,21 @@ SpdeSystem::SpdeSystem(const Decomposition& dec, double kappa, double rtol, int 
   FIELDGEN_PETSC_CHECK(PCSetType(pc, PCGAMG));
   solver_ = "CG + PETSc GAMG";
 #endif
-  FIELDGEN_PETSC_CHECK(KSPSetOptionsPrefix(ksp_, "fieldgen_spde_"));
-  FIELDGEN_PETSC_CHECK(KSPSetFromOptions(ksp_));
-  FIELDGEN_PETSC_CHECK(KSPSetUp(ksp_)); // the AMG hierarchy, once per grid
-}
-
-SpdeSystem::~SpdeSystem() {
-  PetscBool finalized = PETSC_FALSE;
-  PetscFinalized(&finalized);
-  if (finalized)
-    return;
-  // Errors cannot be reported from a destructor; PETSc prints its own traceback.
-  KSPDestroy(&ksp_);
-  MatDestroy(&a_);
-  DMDestroy(&da_);
+  FIELDGEN_PETSC_CHECK(KSPSetOptionsPrefix(ksp_.get(), "fieldgen_spde_"));
+  FIELDGEN_PETSC_CHECK(KSPSetFromOptions(ksp_.get()));
+  FIELDGEN_PETSC_CHECK(KSPSetUp(ksp_.get())); // the AMG hierarchy, once per grid
 }
 
 void SpdeSystem::assemble(const Decomposition& dec) {
   const Grid& g = dec.grid();
   const int d = g.dim();
-  FIELDGEN_PETSC_CHECK(DMSetMatType(da_, MATAIJ));
+  FIELDGEN_PETSC_CHECK(DMSetMatType(da_.get(), MATAIJ));
   // 2-D/3-D: preallocate only (every nonzero is inserted below; PETSc's zero fill of the pattern
   // took 8 s of a 2048^2 setup). Not in 1-D, where PETSc 3.18's preallocate-only path expects
   // rows with sorted column indices, which the wrapped periodic rows below are not.
   if (d >= 2)
-    FIELDGEN_PETSC_CHECK(DMSetMatrixPreallocateOnly(da_, PETSC_TRUE));
-  FIELDGEN_PETSC_CHECK(DMCreateMatrix(da_, &a_));
+    FIELDGEN_PETSC_CHECK(DMSetMatrixPreallocateOnly(da_.get(), PETSC_TRUE));
+  FIELDGEN_PETSC_CHECK(DMCreateMatrix(da_.get(), a_.out()));
   // Row of node i: diagonal kappa^2 + sum over edges at i of 1/h_a^2, -1/h_a^2 per neighbour
   // across an edge (A = kappa^2 I + D^T D).
   std::array<double, 3> inv_h2{0, 0, 0};
@@ -149,35 +139,34 @@ void SpdeSystem::assemble(const Decomposition& dec) {
           }
         cols[0] = row;
         vals[0] = diag;
-        FIELDGEN_PETSC_CHECK(MatSetValuesStencil(a_, 1, &row, count, cols, vals, INSERT_VALUES));
+        FIELDGEN_PETSC_CHECK(
+            MatSetValuesStencil(a_.get(), 1, &row, count, cols, vals, INSERT_VALUES));
       }
-  FIELDGEN_PETSC_CHECK(MatAssemblyBegin(a_, MAT_FINAL_ASSEMBLY));
-  FIELDGEN_PETSC_CHECK(MatAssemblyEnd(a_, MAT_FINAL_ASSEMBLY));
-  FIELDGEN_PETSC_CHECK(MatSetOption(a_, MAT_SYMMETRIC, PETSC_TRUE));
-  FIELDGEN_PETSC_CHECK(MatSetOption(a_, MAT_SPD, PETSC_TRUE));
+  FIELDGEN_PETSC_CHECK(MatAssemblyBegin(a_.get(), MAT_FINAL_ASSEMBLY));
+  FIELDGEN_PETSC_CHECK(MatAssemblyEnd(a_.get(), MAT_FINAL_ASSEMBLY));
+  FIELDGEN_PETSC_CHECK(MatSetOption(a_.get(), MAT_SYMMETRIC, PETSC_TRUE));
+  FIELDGEN_PETSC_CHECK(MatSetOption(a_.get(), MAT_SPD, PETSC_TRUE));
 }
 
-Vec SpdeSystem::create_vector() const {
-  Vec v = nullptr;
-  FIELDGEN_PETSC_CHECK(DMCreateGlobalVector(da_, &v));
-  return v;
+void SpdeSystem::create_vector(Vec* v) const {
+  FIELDGEN_PETSC_CHECK(DMCreateGlobalVector(da_.get(), v));
 }
 
 void SpdeSystem::apply(Vec x, Vec y) const {
-  FIELDGEN_PETSC_CHECK(MatMult(a_, x, y));
+  FIELDGEN_PETSC_CHECK(MatMult(a_.get(), x, y));
 }
 
 void SpdeSystem::solve(Vec b, Vec x) const {
-  FIELDGEN_PETSC_CHECK(KSPSolve(ksp_, b, x));
+  FIELDGEN_PETSC_CHECK(KSPSolve(ksp_.get(), b, x));
   KSPConvergedReason reason;
   PetscInt its = 0;
-  FIELDGEN_PETSC_CHECK(KSPGetConvergedReason(ksp_, &reason));
-  FIELDGEN_PETSC_CHECK(KSPGetIterationNumber(ksp_, &its));
+  FIELDGEN_PETSC_CHECK(KSPGetConvergedReason(ksp_.get(), &reason));
+  FIELDGEN_PETSC_CHECK(KSPGetIterationNumber(ksp_.get(), &its));
   ++solves_;
   iterations_ += its;
   if (reason < 0) {
     PetscReal rnorm = 0;
-    FIELDGEN_PETSC_CHECK(KSPGetResidualNorm(ksp_, &rnorm));
+    FIELDGEN_PETSC_CHECK(KSPGetResidualNorm(ksp_.get(), &rnorm));
     throw NumericError(cat("Whittle-Matern solve (", solver_,
                            ") did not converge: ", KSPConvergedReasons[reason], " after ", its,
                            " iterations, residual ", rnorm),

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "fieldgen/core/comm.hpp"
+#include "fieldgen/gaussian/petsc_handle.hpp"
 #include "fieldgen/mesh/decomposition.hpp"
 
 #include <petscdmda.h>
@@ -27,7 +28,6 @@ class SpdeSystem {
 public:
   // Collective over dec.comm() (duplicates it). Periodic axes need at least 3 points.
   SpdeSystem(const Decomposition& dec, double kappa, double rtol, int max_iterations);
-  ~SpdeSystem();
   SpdeSystem(const SpdeSystem&) = delete;
   SpdeSystem& operator=(const SpdeSystem&) = delete;
 
@@ -35,8 +35,8 @@ public:
   double kappa() const { return kappa_; }
   // "CG + hypre BoomerAMG" or "CG + PETSc GAMG".
   const std::string& solver() const { return solver_; }
-  // A new vector with the DMDA's layout; the caller destroys it (VecDestroy).
-  Vec create_vector() const;
+  // Creates a vector with the DMDA's layout in *v (e.g. an empty PetscHandle's out()).
+  void create_vector(Vec* v) const;
   // y = A x (a stencil application; no solve).
   void apply(Vec x, Vec y) const;
   // x = A^{-1} b. Collective; throws NumericError (collective) if CG does not converge.
@@ -51,9 +51,9 @@ private:
   Comm comm_;
   double kappa_;
   std::string solver_;
-  DM da_ = nullptr;
-  Mat a_ = nullptr;
-  KSP ksp_ = nullptr;
+  PetscHandle<DM, DMDestroy> da_;
+  PetscHandle<Mat, MatDestroy> a_;
+  PetscHandle<KSP, KSPDestroy> ksp_;
   mutable long solves_ = 0, iterations_ = 0;
 };
 
