@@ -17,13 +17,16 @@
 #include "fieldgen/data/transforms.hpp"
 #include "fieldgen/io/field_file.hpp"
 
-#include <climits>
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 
 namespace fieldgen::app {
 namespace {
 
 const char* const fashion_dir = "/usr/share/datasets/fashion-mnist/";
+// Upper bound of unbounded integer keys: 2^62 is exact in the double that Config keeps ranges in.
+const long max_int = 1L << 62;
 
 Config make_config() {
   Config c("data", "Generates (mogp, linear) or imports (csv, idx) a dataset into an HDF5 field "
@@ -34,7 +37,7 @@ Config make_config() {
                {"mogp", "linear", "csv", "idx"})
       .add_int("data.n", 1000, "number of samples to generate (mogp, linear)", 1, 100000000)
       .add_int("data.points", 64, "grid points on [0, 1] (mogp, linear)", 2, 8192)
-      .add_int("data.seed", 1, "random seed (mogp, linear); stored in /provenance", 0, LONG_MAX)
+      .add_int("data.seed", 1, "random seed (mogp, linear); stored in /provenance", 0, max_int)
       .add_string("data.csv_path", "", "CSV file, one curve per row (csv)")
       .add_choice("data.csv_header", "auto",
                   "first line is a header (auto: if it has a non-numeric cell after the first)",
@@ -60,7 +63,7 @@ Config make_config() {
       .add_string(
           "data.idx_labels", std::string(fashion_dir) + "train-labels-idx1-ubyte.gz",
           "IDX labels file, raw or gzipped; empty (--data.idx_labels \"\"): no labels (idx)")
-      .add_int("data.limit", 0, "keep only the first samples (csv, idx); 0 = all", 0, LONG_MAX)
+      .add_int("data.limit", 0, "keep only the first samples (csv, idx); 0 = all", 0, max_int)
       .add_int("data.levels", 0,
                "quantise counts to this many levels, v -> floor(v levels / (max + 1)) with max = "
                "255 for idx, the data maximum for csv counts; 0 = keep",

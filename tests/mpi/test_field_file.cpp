@@ -299,7 +299,8 @@ std::vector<long> next_global_batch(data::Dataset& ds, const Comm& comm) {
     mine.push_back(long(f[size_t(2 * i)]));
   }
   std::vector<long> all(size_t(b * comm.size()));
-  MPI_Allgather(mine.data(), int(b), MPI_LONG, all.data(), int(b), MPI_LONG, comm.get());
+  FIELDGEN_MPI_CHECK(
+      MPI_Allgather(mine.data(), int(b), MPI_LONG, all.data(), int(b), MPI_LONG, comm.get()));
   return all;
 }
 

@@ -17,7 +17,9 @@ namespace fieldgen::data {
 struct MogpParams {
   double variance = 0.4;     // kernel amplitude (reference: var1 = var2 = 0.4)
   double length_scale = 0.1; // RBF length scale (reference: 0.1)
-  double jitter = 1e-6;      // added to the diagonal before Cholesky (reference: alpha = 1e-6)
+  // Added to the diagonal before Cholesky. The reference passes alpha = 1e-6 to sklearn's
+  // GaussianProcessRegressor, whose prior sampler (sample_y) factorises by SVD instead.
+  double jitter = 1e-6;
 };
 
 // Samples [first, first + count) on `points` grid points (points >= 2): values[count][points]

@@ -149,8 +149,8 @@ const char* dtype_name(Dtype t) {
 
 void quiet_hdf5() {
   static bool done = false;
-  if (!done)
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  if (!done && H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr) < 0)
+    throw IoError("cannot switch off HDF5's error printing (H5Eset_auto2 failed)");
   done = true;
 }
 
@@ -304,15 +304,22 @@ DatasetInfo H5File::dataset_info(const std::string& path) const {
   info.dims.assign(t.dims.begin(), t.dims.end());
   H5Id type(FIELDGEN_H5_CHECK(H5Dget_type(t.dset.get()), display_, ": ", path, ": H5Dget_type"),
             H5Tclose);
-  const size_t bits = 8 * H5Tget_size(type.get());
-  switch (H5Tget_class(type.get())) {
+  const size_t bytes = H5Tget_size(type.get());
+  if (bytes == 0)
+    throw_h5_error(cat(display_, ": ", path, ": H5Tget_size"));
+  const size_t bits = 8 * bytes;
+  switch (FIELDGEN_H5_CHECK(H5Tget_class(type.get()), display_, ": ", path, ": H5Tget_class")) {
   case H5T_FLOAT:
     info.floating = true;
     info.type = "float" + std::to_string(bits);
     break;
   case H5T_INTEGER:
     info.integer = true;
-    info.type = (H5Tget_sign(type.get()) == H5T_SGN_NONE ? "uint" : "int") + std::to_string(bits);
+    info.type = (FIELDGEN_H5_CHECK(H5Tget_sign(type.get()), display_, ": ", path,
+                                   ": H5Tget_sign") == H5T_SGN_NONE
+                     ? "uint"
+                     : "int") +
+                std::to_string(bits);
     break;
   case H5T_STRING:
     info.type = "string";
@@ -500,7 +507,8 @@ H5Id H5File::open_attr(const std::string& object, const std::string& name, H5T_c
             H5Aclose);
   H5Id type(FIELDGEN_H5_CHECK(H5Aget_type(attr.get()), where(object, name), ": H5Aget_type"),
             H5Tclose);
-  const H5T_class_t cls = H5Tget_class(type.get());
+  const H5T_class_t cls =
+      FIELDGEN_H5_CHECK(H5Tget_class(type.get()), where(object, name), ": H5Tget_class");
   // A float-valued request accepts integers as well (HDF5 converts them).
   const bool ok = cls == expected || (expected == H5T_FLOAT && cls == H5T_INTEGER);
   if (!ok)
@@ -526,9 +534,12 @@ std::vector<std::string> H5File::attr_strings(const std::string& object,
                       ": cannot read it");
     for (char* s : buf)
       out.emplace_back(s ? s : "");
-    H5Dvlen_reclaim(mtype.get(), space.get(), H5P_DEFAULT, buf.data());
+    FIELDGEN_H5_CHECK(H5Dvlen_reclaim(mtype.get(), space.get(), H5P_DEFAULT, buf.data()),
+                      where(object, name), ": H5Dvlen_reclaim");
   } else { // fixed-length strings, NUL-padded or space-padded
     const size_t len = H5Tget_size(ftype.get());
+    if (len == 0)
+      throw_h5_error(cat(where(object, name), ": H5Tget_size"));
     H5Id mtype(FIELDGEN_H5_CHECK(H5Tcopy(H5T_C_S1), display_, ": H5Tcopy"), H5Tclose);
     FIELDGEN_H5_CHECK(H5Tset_size(mtype.get(), len), display_, ": H5Tset_size");
     std::vector<char> buf(size_t(n) * len);
