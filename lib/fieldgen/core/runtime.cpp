@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <thread>
+#include <vector>
 
 namespace fieldgen {
 
@@ -15,7 +17,15 @@ Runtime::Runtime(int& argc, char**& argv) {
   MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
-  Kokkos::initialize(argc, argv);
+  // Kokkos sees only its own --kokkos-* flags: it would otherwise answer fieldgen's --help.
+  std::vector<char*> kokkos_args{argv[0]};
+  for (int i = 1; i < argc; ++i)
+    if (std::strncmp(argv[i], "--kokkos-", 9) == 0)
+      kokkos_args.push_back(argv[i]);
+  int kokkos_argc = int(kokkos_args.size());
+  kokkos_args.push_back(nullptr);
+  char** kokkos_argv = kokkos_args.data();
+  Kokkos::initialize(kokkos_argc, kokkos_argv);
   // PETSc must not parse fieldgen's command line; it reuses the MPI already initialised.
   PetscOptionsSetValue(nullptr, "-no_signal_handler", nullptr);
   PetscInitializeNoArguments();
