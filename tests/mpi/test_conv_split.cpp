@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <string>
 #include <vector>
 
 using namespace fieldgen;
@@ -174,7 +175,9 @@ Errors split_vs_whole(const Grid& grid, std::vector<int> dims, long batch, int c
 struct ConvOnly {
   Conv3x3<double> conv;
   Parameters<double> p;
-  ConvOnly(const Decomposition& dec, int cin, int cout) : conv(dec, cin, cout) {
+  // max_column_values = 1: one interior row per im2col chunk.
+  ConvOnly(const Decomposition& dec, int cin, int cout, long max_column_values = 1L << 20)
+      : conv(dec, cin, cout, "conv", max_column_values) {
     conv.reserve(p);
     p.allocate();
     conv.init(p, CounterRng(3, purpose_id("test.conv")));
@@ -200,16 +203,17 @@ TEST_CASE("conv3x3 split over ranks equals the unsplit layer") {
       {grid_of({5, 6, 7}, {true, true, true}), {}},
       {grid_of({5, 6, 7}, {true, false, true}), {1, 1, P}},
   };
-  for (const auto& c : cases) {
-    const auto e = split_vs_whole(c.grid, c.dims, 2, 3, 2, [](const Decomposition& dec) {
-      return std::make_unique<ConvOnly>(dec, 3, 2);
-    });
-    MESSAGE(P, " ranks, ", c.grid.describe(), ": output ", e.out, ", input grad ", e.grad_in,
-            ", param grad ", e.grad_params);
-    CHECK(e.out < 1e-12);
-    CHECK(e.grad_in < 1e-12);
-    CHECK(e.grad_params < 1e-12);
-  }
+  for (const auto& c : cases)
+    for (const long budget : {1L << 20, 1L}) {
+      const auto e = split_vs_whole(c.grid, c.dims, 2, 3, 2, [&](const Decomposition& dec) {
+        return std::make_unique<ConvOnly>(dec, 3, 2, budget);
+      });
+      MESSAGE(P, " ranks, ", c.grid.describe(), std::string(budget == 1 ? " (1-row chunks)" : ""),
+              ": output ", e.out, ", input grad ", e.grad_in, ", param grad ", e.grad_params);
+      CHECK(e.out < 1e-12);
+      CHECK(e.grad_in < 1e-12);
+      CHECK(e.grad_params < 1e-12);
+    }
 }
 
 TEST_CASE("U-shaped block (conv, pool, upsample, concat, conv) split equals unsplit") {

@@ -110,7 +110,7 @@ Grid grid_of(std::vector<long> shape, std::vector<bool> periodic) {
   return Grid(shape, std::vector<double>(d, 0.0), std::vector<double>(d, 1.0), periodic);
 }
 
-// Host reference convolution on the whole grid of dec: zero outside non-periodic axes, wrap on
+// Host reference convolution on the whole grid: zero outside non-periodic axes, wrap on
 // periodic ones.
 std::vector<double> reference_conv(const Grid& grid, const std::vector<double>& w,
                                    const std::vector<double>& bias, const std::vector<double>& x,
@@ -153,9 +153,14 @@ std::vector<double> reference_conv(const Grid& grid, const std::vector<double>& 
   return out;
 }
 
-void check_conv(const Grid& grid, long batch, int cin, int cout) {
+// chunk_rows: interior rows per im2col chunk to force (0: the layer's default budget).
+void check_conv(const Grid& grid, long batch, int cin, int cout, long chunk_rows = 0) {
   Decomposition dec(grid, MPI_COMM_SELF);
-  Conv3x3<double> conv(dec, cin, cout);
+  const long taps = std::lround(std::pow(3.0, grid.dim()));
+  const long row_values = cin * taps * grid.n(grid.dim() - 1);
+  Conv3x3<double> conv(dec, cin, cout, "conv", chunk_rows > 0 ? chunk_rows * row_values : 1L << 20);
+  if (chunk_rows > 0)
+    REQUIRE(conv.chunk_rows() == chunk_rows);
   Parameters<double> p;
   conv.reserve(p);
   p.allocate();
@@ -172,8 +177,9 @@ void check_conv(const Grid& grid, long batch, int cin, int cout) {
   CHECK(fwd < 1e-14);
 
   const auto e = check_layer(conv, p, x);
-  MESSAGE("conv3x3 ", grid.describe(), ": forward vs reference ", fwd, ", input grad ", e.input,
-          ", param grad ", e.params);
+  MESSAGE("conv3x3 ", grid.describe(), " (", conv.chunk_rows(),
+          " rows per chunk): forward vs reference ", fwd, ", input grad ", e.input, ", param grad ",
+          e.params);
   CHECK(e.input < 1e-6);
   CHECK(e.params < 1e-6);
 }
@@ -393,6 +399,11 @@ TEST_CASE("conv3x3 forward and gradients, 2-D and 3-D, periodic and not") {
   check_conv(grid_of({4, 3, 5}, {false, false, false}), 1, 2, 2);
   check_conv(grid_of({4, 3, 5}, {true, true, true}), 2, 2, 1);
   check_conv(grid_of({3, 4, 3}, {false, true, true}), 1, 1, 2);
+  // Several im2col chunks per batch item (the last one shorter).
+  check_conv(grid_of({5, 4}, {true, false}), 2, 2, 3, 1);
+  check_conv(grid_of({5, 4}, {false, true}), 2, 2, 3, 2);
+  check_conv(grid_of({4, 3, 5}, {true, false, true}), 2, 2, 2, 5);
+  check_conv(grid_of({4, 3, 5}, {false, true, false}), 1, 2, 2, 1);
 }
 
 TEST_CASE("2x average pooling and nearest upsampling") {
@@ -465,4 +476,31 @@ TEST_CASE("channel concatenation and its gradient split") {
   CHECK(eb < 1e-6);
   Tensor3<double> c("c", 2, 1, 4);
   CHECK_THROWS_AS(cat.forward(a, c), UsageError);
+}
+
+TEST_CASE("conv3x3 in float agrees with double to single precision") {
+  Decomposition dec(grid_of({6, 5}, {true, false}), MPI_COMM_SELF);
+  Conv3x3<float> cf(dec, 3, 4);
+  Conv3x3<double> cd(dec, 3, 4);
+  Parameters<float> pf;
+  Parameters<double> pd;
+  cf.reserve(pf);
+  cd.reserve(pd);
+  pf.allocate();
+  pd.allocate();
+  const CounterRng rng(8, purpose_id("test.conv_float"));
+  cf.init(pf, rng);
+  cd.init(pd, rng);
+  Tensor3<float> xf("xf", 2, 3, 30), gf("gf", 2, 4, 30);
+  Tensor3<double> xd("xd", 2, 3, 30), gd("gd", 2, 4, 30);
+  fill_normal(xf, 31);
+  fill_normal(xd, 31);
+  fill_normal(gf, 32);
+  fill_normal(gd, 32);
+  CHECK(rel_err(to_host(pf.values()), to_host(pd.values())) < 1e-7); // same draws, rounded
+  CHECK(rel_err(to_host(cf.forward(pf, xf)), to_host(cd.forward(pd, xd))) < 1e-6);
+  pf.zero_grad();
+  pd.zero_grad();
+  CHECK(rel_err(to_host(cf.backward(pf, gf)), to_host(cd.backward(pd, gd))) < 1e-6);
+  CHECK(rel_err(to_host(pf.grads()), to_host(pd.grads())) < 1e-6);
 }

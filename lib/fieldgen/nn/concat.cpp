@@ -2,7 +2,7 @@
 #include "fieldgen/nn/concat.hpp"
 
 #include "fieldgen/core/error.hpp"
-#include "fieldgen/nn/tensor_buffer.hpp"
+#include "fieldgen/nn/workspace.hpp"
 
 namespace fieldgen::nn {
 
@@ -15,7 +15,7 @@ Tensor3<Real> Concat<Real>::forward(const Tensor3<Real>& a, const Tensor3<Real>&
              n = long(a.extent(2)), c = ca + cb;
   channels_a_ = ca;
   channels_b_ = cb;
-  reuse_buffer(out_, "fieldgen::nn::concat_out", batch, c, n);
+  ensure(out_, "fieldgen::nn::concat_out", batch, c, n);
   const auto out = out_;
   Kokkos::parallel_for(
       "fieldgen::nn::concat_forward", Kokkos::RangePolicy<ExecSpace>(0, batch * c * n),
@@ -29,11 +29,14 @@ Tensor3<Real> Concat<Real>::forward(const Tensor3<Real>& a, const Tensor3<Real>&
 template <class Real>
 std::pair<Tensor3<Real>, Tensor3<Real>> Concat<Real>::backward(const Tensor3<Real>& grad_out) {
   const long ca = channels_a_, cb = channels_b_, c = ca + cb;
-  require(c > 0 && long(grad_out.extent(1)) == c, "Concat: output gradient has ",
-          grad_out.extent(1), " channels, the last forward produced ", c);
+  require(c > 0 && grad_out.extent(0) == out_.extent(0) && long(grad_out.extent(1)) == c &&
+              grad_out.extent(2) == out_.extent(2),
+          "Concat: output gradient is [", grad_out.extent(0), "][", grad_out.extent(1), "][",
+          grad_out.extent(2), "], the last forward produced [", out_.extent(0), "][", c, "][",
+          out_.extent(2), "]");
   const long batch = long(grad_out.extent(0)), n = long(grad_out.extent(2));
-  reuse_buffer(grad_a_, "fieldgen::nn::concat_grad_a", batch, ca, n);
-  reuse_buffer(grad_b_, "fieldgen::nn::concat_grad_b", batch, cb, n);
+  ensure(grad_a_, "fieldgen::nn::concat_grad_a", batch, ca, n);
+  ensure(grad_b_, "fieldgen::nn::concat_grad_b", batch, cb, n);
   const auto ga = grad_a_;
   const auto gb = grad_b_;
   Kokkos::parallel_for(

@@ -1,7 +1,7 @@
 // AvgPool2 / Upsample2: 2x average pooling and nearest-neighbour upsampling of local blocks.
 #include "fieldgen/nn/pool.hpp"
 
-#include "fieldgen/nn/tensor_buffer.hpp"
+#include "fieldgen/nn/workspace.hpp"
 
 #include <sstream>
 
@@ -97,8 +97,8 @@ AvgPool2<Real>::AvgPool2(const std::vector<long>& fine_shape) : shape_(fine_shap
 template <class Real>
 Tensor3<Real> AvgPool2<Real>::forward(const Parameters<Real>&, const Tensor3<Real>& in) {
   check_input(in, shape_.fine_size(), "AvgPool2", "input");
-  reuse_buffer(out_, "fieldgen::nn::avgpool2_out", long(in.extent(0)), long(in.extent(1)),
-               shape_.coarse_size());
+  ensure(out_, "fieldgen::nn::avgpool2_out", long(in.extent(0)), long(in.extent(1)),
+         shape_.coarse_size());
   cell_sum(shape_, in, out_, Real(1.0 / double(shape_.cell())), "fieldgen::nn::avgpool2_forward");
   return out_;
 }
@@ -106,8 +106,8 @@ Tensor3<Real> AvgPool2<Real>::forward(const Parameters<Real>&, const Tensor3<Rea
 template <class Real>
 Tensor3<Real> AvgPool2<Real>::backward(const Parameters<Real>&, const Tensor3<Real>& grad_out) {
   check_input(grad_out, shape_.coarse_size(), "AvgPool2", "output gradient");
-  reuse_buffer(grad_in_, "fieldgen::nn::avgpool2_grad", long(grad_out.extent(0)),
-               long(grad_out.extent(1)), shape_.fine_size());
+  ensure(grad_in_, "fieldgen::nn::avgpool2_grad", long(grad_out.extent(0)),
+         long(grad_out.extent(1)), shape_.fine_size());
   cell_spread(shape_, grad_out, grad_in_, Real(1.0 / double(shape_.cell())),
               "fieldgen::nn::avgpool2_backward");
   return grad_in_;
@@ -119,8 +119,8 @@ Upsample2<Real>::Upsample2(const std::vector<long>& fine_shape) : shape_(fine_sh
 template <class Real>
 Tensor3<Real> Upsample2<Real>::forward(const Parameters<Real>&, const Tensor3<Real>& in) {
   check_input(in, shape_.coarse_size(), "Upsample2", "input");
-  reuse_buffer(out_, "fieldgen::nn::upsample2_out", long(in.extent(0)), long(in.extent(1)),
-               shape_.fine_size());
+  ensure(out_, "fieldgen::nn::upsample2_out", long(in.extent(0)), long(in.extent(1)),
+         shape_.fine_size());
   cell_spread(shape_, in, out_, Real(1), "fieldgen::nn::upsample2_forward");
   return out_;
 }
@@ -128,8 +128,8 @@ Tensor3<Real> Upsample2<Real>::forward(const Parameters<Real>&, const Tensor3<Re
 template <class Real>
 Tensor3<Real> Upsample2<Real>::backward(const Parameters<Real>&, const Tensor3<Real>& grad_out) {
   check_input(grad_out, shape_.fine_size(), "Upsample2", "output gradient");
-  reuse_buffer(grad_in_, "fieldgen::nn::upsample2_grad", long(grad_out.extent(0)),
-               long(grad_out.extent(1)), shape_.coarse_size());
+  ensure(grad_in_, "fieldgen::nn::upsample2_grad", long(grad_out.extent(0)),
+         long(grad_out.extent(1)), shape_.coarse_size());
   cell_sum(shape_, grad_out, grad_in_, Real(1), "fieldgen::nn::upsample2_backward");
   return grad_in_;
 }
