@@ -83,6 +83,10 @@ TEST_CASE("kernel formulas and names") {
   CHECK(kernel_value(m32, 0.2) ==
         doctest::Approx((1 + std::sqrt(3.0)) * std::exp(-std::sqrt(3.0))));
   CHECK_THROWS_AS(parse_kernel_type("matern12"), ConfigError);
+  // A numerically singular Gram matrix (RBF, long length scale, no jitter) fails to factorise.
+  CHECK_THROWS_AS(KernelMeasure<double>(KernelParams{KernelType::Rbf, 1.0, 0.5, 0.0},
+                                        grid_coordinates(Grid::unit({200}))),
+                  NumericError);
   CHECK_THROWS_AS(KernelMeasure<double>(KernelParams{KernelType::Rbf, 1.0, -1.0, 0.0},
                                         grid_coordinates(Grid::unit({8}))),
                   UsageError);

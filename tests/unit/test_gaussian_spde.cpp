@@ -114,6 +114,11 @@ TEST_CASE("Whittle-Matern closed forms") {
   CHECK_THROWS_AS(matern_smoothness(2, 4), UsageError);
   const Decomposition bad(Grid({2, 8}, {0.0, 0.0}, {1.0, 1.0}, {true, false}), MPI_COMM_SELF);
   CHECK_THROWS_AS(SpdeMeasure<double>(bad, SpdeParams{}), UsageError);
+  // CG limited to one iteration cannot reach rtol 1e-12: the solve reports a NumericError.
+  const Decomposition dec(Grid::unit({30, 30}), MPI_COMM_SELF);
+  const SpdeMeasure<double> starved(dec, SpdeParams{2, 1.0, 0.1, 1e-12, 1});
+  Tensor3<double> u("u", 1, 1, 900);
+  CHECK_THROWS_AS(starved.sample(u, CounterRng(1, 2), 0), NumericError);
 }
 
 TEST_CASE("Whittle-Matern discrete covariance matches the Matern kernel") {

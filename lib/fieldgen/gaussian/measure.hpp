@@ -13,7 +13,8 @@
 //
 // Random numbers: channel c of batch item b is sample number m = (first_sample + b) * channels + c
 // and its noise at global point g comes from the counter (m * global_points + g, step, stream),
-// so a draw does not depend on how points or items are split over ranks.
+// so a draw does not depend on how points or items are split over ranks (a data-parallel rank
+// passes the global index of its first batch item as first_sample).
 #pragma once
 
 #include "fieldgen/core/rng.hpp"
