@@ -26,6 +26,32 @@ struct NoiseGeometry {
   bool odd = false;
 };
 
+// Right-hand side at local point i: W1_i (even a) or kappa W1_i + (D^T W2)_i (odd a), with
+// (D^T W2)_i = sum_a (W2(i - e_a, a) - W2(i, a)) / h_a over the edges that exist (all on periodic
+// axes, none leaving a non-periodic one); scaled by 1/sqrt(h^d) to variance h^{-d} per node/edge.
+double noise_value(const NoiseGeometry& geo, const CounterRng& rng, std::uint64_t base,
+                   std::uint32_t step, long i) {
+  long g[3];
+  geo.ix.global_multi(i, g);
+  const long* n = geo.ix.global_n;
+  auto flat = [n](const long* q) { return std::uint64_t((q[0] * n[1] + q[1]) * n[2] + q[2]); };
+  double v = rng.normal(base + flat(g), step, 0); // W1
+  if (geo.odd) {
+    v *= geo.kappa;
+    for (int a = 0; a < geo.dim; ++a) {
+      const std::uint32_t sub = std::uint32_t(1 + a); // W2 of the edges along axis a
+      if (geo.periodic[a] || g[a] < n[a] - 1)
+        v -= geo.inv_h[a] * rng.normal(base + flat(g), step, sub);
+      if (geo.periodic[a] || g[a] > 0) {
+        long low[3] = {g[0], g[1], g[2]};
+        low[a] = (g[a] + n[a] - 1) % n[a];
+        v += geo.inv_h[a] * rng.normal(base + flat(low), step, sub);
+      }
+    }
+  }
+  return v * geo.inv_sqrt_cell;
+}
+
 void copy_column_to(const DenseMatrix& m, long column, Vec v) {
   PetscScalar* p = nullptr;
   FIELDGEN_PETSC_CHECK(VecGetArray(v, &p));
@@ -73,32 +99,7 @@ void SpdeMeasure<Real>::fill_noise(Vec w, const CounterRng& rng, std::uint32_t s
   FIELDGEN_PETSC_CHECK(VecGetArray(w, &p));
   Kokkos::parallel_for("fieldgen::gaussian::spde_noise",
                        Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, geo.ix.size()),
-                       [=](const long i) {
-                         long g[3];
-                         geo.ix.global_multi(i, g);
-                         const long* n = geo.ix.global_n;
-                         auto flat = [&](const long* q) {
-                           return std::uint64_t((q[0] * n[1] + q[1]) * n[2] + q[2]);
-                         };
-                         double v = rng.normal(base + flat(g), step, 0); // W1
-                         if (geo.odd) {
-                           // z = kappa W1 + D^T W2: (D^T W2)_i = sum_a (W2(i - e_a, a) - W2(i, a))
-                           // / h_a over the edges that exist (all on periodic axes, none leaving a
-                           // non-periodic one).
-                           v *= geo.kappa;
-                           for (int a = 0; a < geo.dim; ++a) {
-                             const std::uint32_t sub = std::uint32_t(1 + a);
-                             if (geo.periodic[a] || g[a] < n[a] - 1)
-                               v -= geo.inv_h[a] * rng.normal(base + flat(g), step, sub);
-                             if (geo.periodic[a] || g[a] > 0) {
-                               long low[3] = {g[0], g[1], g[2]};
-                               low[a] = (g[a] + n[a] - 1) % n[a];
-                               v += geo.inv_h[a] * rng.normal(base + flat(low), step, sub);
-                             }
-                           }
-                         }
-                         p[i] = v * geo.inv_sqrt_cell;
-                       });
+                       [=](const long i) { p[i] = noise_value(geo, rng, base, step, i); });
   FIELDGEN_PETSC_CHECK(VecRestoreArray(w, &p));
 }
 
