@@ -45,8 +45,9 @@ void naive_gemm(Op oa, Op ob, long m, long n, long k, double alpha, const std::v
     }
 }
 
-template <class Real> double gemm_case(Op oa, Op ob, bool kokkos_path) {
-  const long m = 5, n = 7, k = 4, lda_pad = 3, ldb_pad = 2, ldc_pad = 1;
+template <class Real>
+double gemm_case(Op oa, Op ob, bool kokkos_path, long m, long n, long k, double beta) {
+  const long lda_pad = 3, ldb_pad = 2, ldc_pad = 1;
   const long ar = oa == Op::N ? m : k, ac = oa == Op::N ? k : m;
   const long br = ob == Op::N ? k : n, bc = ob == Op::N ? n : k;
   const long lda = ac + lda_pad, ldb = bc + ldb_pad, ldc = n + ldc_pad;
@@ -55,13 +56,13 @@ template <class Real> double gemm_case(Op oa, Op ob, bool kokkos_path) {
   fill_normal(b, 2);
   fill_normal(c, 3);
   std::vector<double> ref = host(c);
-  naive_gemm(oa, ob, m, n, k, 0.75, host(a), lda, host(b), ldb, -0.5, ref, ldc);
+  naive_gemm(oa, ob, m, n, k, 0.75, host(a), lda, host(b), ldb, beta, ref, ldc);
   const Matrix<const Real> am(a.data(), ar, ac, lda), bm(b.data(), br, bc, ldb);
   const Matrix<Real> cm(c.data(), m, n, ldc);
   if (kokkos_path)
-    gemm_kokkos(oa, ob, Real(0.75), am, bm, Real(-0.5), cm);
+    gemm_kokkos(oa, ob, Real(0.75), am, bm, Real(beta), cm);
   else
-    gemm(oa, ob, Real(0.75), am, bm, Real(-0.5), cm);
+    gemm(oa, ob, Real(0.75), am, bm, Real(beta), cm);
   const std::vector<double> got = host(c);
   double err = 0;
   for (size_t i = 0; i < got.size(); ++i)
@@ -72,12 +73,22 @@ template <class Real> double gemm_case(Op oa, Op ob, bool kokkos_path) {
 } // namespace
 
 TEST_CASE("gemm: every transpose combination, padded leading dimensions, both paths") {
+  // General shapes, and the ones the host path hands to gemv (one column or row of C) and ger
+  // (inner dimension 1 with beta = 1).
+  const long shapes[][3] = {{5, 7, 4}, {5, 1, 4}, {1, 7, 4}, {1, 1, 3}, {5, 7, 1}};
   for (bool kokkos_path : {false, true})
     for (Op oa : {Op::N, Op::T})
-      for (Op ob : {Op::N, Op::T}) {
-        CHECK(gemm_case<double>(oa, ob, kokkos_path) < 1e-13);
-        CHECK(gemm_case<float>(oa, ob, kokkos_path) < 1e-5);
-      }
+      for (Op ob : {Op::N, Op::T})
+        for (const auto& s : shapes)
+          for (double beta : {-0.5, 1.0}) {
+            CAPTURE(kokkos_path);
+            CAPTURE(s[0]);
+            CAPTURE(s[1]);
+            CAPTURE(s[2]);
+            CAPTURE(beta);
+            CHECK(gemm_case<double>(oa, ob, kokkos_path, s[0], s[1], s[2], beta) < 1e-13);
+            CHECK(gemm_case<float>(oa, ob, kokkos_path, s[0], s[1], s[2], beta) < 1e-5);
+          }
 }
 
 TEST_CASE("gemm: empty inner dimension scales C by beta; beta = 0 ignores NaN in C") {
@@ -104,6 +115,15 @@ TEST_CASE("gemm: empty inner dimension scales C by beta; beta = 0 ignores NaN in
     const auto got = host(c);
     for (int i = 0; i < 4; ++i)
       CHECK(got[size_t(i)] == 2.0);
+    Kokkos::deep_copy(c, std::nan("")); // one column of C: the gemv path
+    const Matrix<const double> xv(x.data(), 2, 1);
+    const Matrix<double> c3(c.data(), 2, 1);
+    if (kokkos_path)
+      gemm_kokkos(Op::N, Op::N, 1.0, xa, xv, 0.0, c3);
+    else
+      gemm(Op::N, Op::N, 1.0, xa, xv, 0.0, c3);
+    CHECK(host(c)[0] == 2.0);
+    CHECK(host(c)[1] == 2.0);
   }
 }
 

@@ -1,6 +1,7 @@
 // Per-channel bias kernels and the Bias layer.
 #include "fieldgen/nn/bias.hpp"
 
+#include "fieldgen/nn/gemm.hpp"
 #include "fieldgen/nn/init.hpp"
 #include "fieldgen/nn/workspace.hpp"
 
@@ -12,53 +13,35 @@ void check_channels(const char* what, const Vector<Real>& bias, const Tensor3<Re
   require(bias.extent(0) == t.extent(1), what, ": ", bias.extent(0), " biases for a tensor [",
           t.extent(0), "][", t.extent(1), "][", t.extent(2), "]");
 }
-using Policy3 = Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<3>>;
+template <class Real> void ensure_ones(Vector<Real>& ones, size_t n) {
+  if (ones.extent(0) != n) {
+    ones = Vector<Real>(
+        Kokkos::view_alloc(std::string("fieldgen::nn::ones"), Kokkos::WithoutInitializing), n);
+    Kokkos::deep_copy(ones, Real(1));
+  }
+}
 } // namespace
 
-template <class Real> void fill_channel_bias(const Vector<Real>& bias, const Tensor3<Real>& out) {
-  check_channels("fill_channel_bias", bias, out);
-  Kokkos::parallel_for(
-      "fieldgen::nn::fill_channel_bias",
-      Policy3({0, 0, 0}, {out.extent(0), out.extent(1), out.extent(2)}),
-      KOKKOS_LAMBDA(long b, long c, long p) { out(b, c, p) = bias(c); });
+template <class Real>
+void broadcast_channel_bias(const Vector<Real>& bias, Vector<Real>& ones, const Tensor3<Real>& out,
+                            Real beta) {
+  check_channels("broadcast_channel_bias", bias, out);
+  const long nc = long(out.extent(1)), np = long(out.extent(2));
+  ensure_ones(ones, size_t(np));
+  gemm_batched(Op::N, Op::N, Real(1), Matrix<const Real>(bias.data(), nc, 1), 0,
+               Matrix<const Real>(ones.data(), 1, np), 0, beta, Matrix<Real>(out.data(), nc, np),
+               nc * np, long(out.extent(0)));
 }
 
 template <class Real>
-void add_channel_bias(const Vector<Real>& bias, const Tensor3<Real>& in, const Tensor3<Real>& out) {
-  check_channels("add_channel_bias", bias, in);
-  require(in.extent(0) == out.extent(0) && in.extent(1) == out.extent(1) &&
-              in.extent(2) == out.extent(2),
-          "add_channel_bias: input [", in.extent(0), "][", in.extent(1), "][", in.extent(2),
-          "] and output [", out.extent(0), "][", out.extent(1), "][", out.extent(2), "] differ");
-  Kokkos::parallel_for(
-      "fieldgen::nn::add_channel_bias",
-      Policy3({0, 0, 0}, {out.extent(0), out.extent(1), out.extent(2)}),
-      KOKKOS_LAMBDA(long b, long c, long p) { out(b, c, p) = in(b, c, p) + bias(c); });
-}
-
-template <class Real>
-void accumulate_bias_grad(const Tensor3<Real>& grad_out, const Vector<Real>& grad_bias) {
+void accumulate_bias_grad(const Tensor3<Real>& grad_out, const Vector<Real>& grad_bias,
+                          Vector<Real>& ones) {
   check_channels("accumulate_bias_grad", grad_bias, grad_out);
-  using Team = typename Kokkos::TeamPolicy<ExecSpace>::member_type;
-  const long nb = long(grad_out.extent(0)), np = long(grad_out.extent(2));
-  Kokkos::parallel_for(
-      "fieldgen::nn::bias_grad",
-      Kokkos::TeamPolicy<ExecSpace>(long(grad_out.extent(1)), Kokkos::AUTO),
-      KOKKOS_LAMBDA(const Team& team) {
-        const long c = team.league_rank();
-        Real total = 0;
-        Kokkos::parallel_reduce(
-            Kokkos::TeamThreadRange(team, nb),
-            [&](long b, Real& acc) {
-              Real row = 0;
-              Kokkos::parallel_reduce(
-                  Kokkos::ThreadVectorRange(team, np),
-                  [&](long p, Real& a) { a += grad_out(b, c, p); }, row);
-              acc += row;
-            },
-            total);
-        Kokkos::single(Kokkos::PerTeam(team), [&]() { grad_bias(c) += total; });
-      });
+  const long nc = long(grad_out.extent(1)), np = long(grad_out.extent(2));
+  ensure_ones(ones, size_t(np));
+  gemm_batched(Op::N, Op::N, Real(1), Matrix<const Real>(grad_out.data(), nc, np), nc * np,
+               Matrix<const Real>(ones.data(), np, 1), 0, Real(1),
+               Matrix<Real>(grad_bias.data(), nc, 1), 0, long(grad_out.extent(0)));
 }
 
 template <class Real>
@@ -79,21 +62,22 @@ template <class Real> void Bias<Real>::init(const Parameters<Real>& p, const Cou
 template <class Real>
 Tensor3<Real> Bias<Real>::forward(const Parameters<Real>& p, const Tensor3<Real>& in) {
   ensure(out_, "fieldgen::nn::bias_out", in.extent(0), in.extent(1), in.extent(2));
-  add_channel_bias(p.value(block_), in, out_);
+  Kokkos::deep_copy(out_, in);
+  broadcast_channel_bias(p.value(block_), ones_, out_, Real(1));
   return out_;
 }
 
 template <class Real>
 Tensor3<Real> Bias<Real>::backward(const Parameters<Real>& p, const Tensor3<Real>& grad_out) {
-  accumulate_bias_grad(grad_out, p.grad(block_));
+  accumulate_bias_grad(grad_out, p.grad(block_), ones_);
   return grad_out;
 }
 
 #define FIELDGEN_INSTANTIATE(Real)                                                                 \
-  template void fill_channel_bias<Real>(const Vector<Real>&, const Tensor3<Real>&);                \
-  template void add_channel_bias<Real>(const Vector<Real>&, const Tensor3<Real>&,                  \
-                                       const Tensor3<Real>&);                                      \
-  template void accumulate_bias_grad<Real>(const Tensor3<Real>&, const Vector<Real>&);             \
+  template void broadcast_channel_bias<Real>(const Vector<Real>&, Vector<Real>&,                   \
+                                             const Tensor3<Real>&, Real);                          \
+  template void accumulate_bias_grad<Real>(const Tensor3<Real>&, const Vector<Real>&,              \
+                                           Vector<Real>&);                                         \
   template class Bias<Real>;
 FIELDGEN_INSTANTIATE(float)
 FIELDGEN_INSTANTIATE(double)

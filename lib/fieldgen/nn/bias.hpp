@@ -1,5 +1,6 @@
 // Per-channel bias: y[b][c][p] = x[b][c][p] + beta[c]. Bias is the stand-alone layer; the kernels
-// below are shared with PointwiseLinear, which fuses its bias into the GEMM output.
+// below are shared with PointwiseLinear, which writes its bias into the output before the GEMM
+// accumulates onto it.
 #pragma once
 
 #include "fieldgen/nn/layer.hpp"
@@ -8,14 +9,16 @@
 
 namespace fieldgen::nn {
 
-// out[b][c][p] = bias[c] (the GEMM then accumulates onto it with beta = 1).
-template <class Real> void fill_channel_bias(const Vector<Real>& bias, const Tensor3<Real>& out);
-// out[b][c][p] = in[b][c][p] + bias[c].
+// The bias kernels are GEMMs against a vector of ones (one write or read pass at BLAS speed,
+// on host and device alike): `ones` is a work vector resized and filled on demand.
+// out[b][c][p] = bias[c] + beta out[b][c][p] (rank-1 GEMM bias x ones^T per batch item).
 template <class Real>
-void add_channel_bias(const Vector<Real>& bias, const Tensor3<Real>& in, const Tensor3<Real>& out);
-// grad_bias[c] += sum over b, p of grad_out[b][c][p].
+void broadcast_channel_bias(const Vector<Real>& bias, Vector<Real>& ones, const Tensor3<Real>& out,
+                            Real beta);
+// grad_bias[c] += sum over b, p of grad_out[b][c][p] (GEMV grad_out[b] x ones per batch item).
 template <class Real>
-void accumulate_bias_grad(const Tensor3<Real>& grad_out, const Vector<Real>& grad_bias);
+void accumulate_bias_grad(const Tensor3<Real>& grad_out, const Vector<Real>& grad_bias,
+                          Vector<Real>& ones);
 
 template <class Real> class Bias : public Layer<Real> {
 public:
@@ -33,6 +36,7 @@ private:
   std::string name_;
   int block_ = -1;
   Tensor3<Real> out_;
+  Vector<Real> ones_;
 };
 
 } // namespace fieldgen::nn

@@ -42,15 +42,57 @@ CBLAS_TRANSPOSE cblas_op(Op op) {
   return op == Op::N ? CblasNoTrans : CblasTrans;
 }
 
-void cblas_gemm(Op op_a, Op op_b, int m, int n, int k, float alpha, const float* a, int lda,
-                const float* b, int ldb, float beta, float* c, int ldc) {
+CBLAS_TRANSPOSE flip(Op op) {
+  return op == Op::N ? CblasTrans : CblasNoTrans;
+}
+
+// The BLAS-3 / BLAS-2 routines by precision.
+void blas_gemm(Op op_a, Op op_b, int m, int n, int k, float alpha, const float* a, int lda,
+               const float* b, int ldb, float beta, float* c, int ldc) {
   cblas_sgemm(CblasRowMajor, cblas_op(op_a), cblas_op(op_b), m, n, k, alpha, a, lda, b, ldb, beta,
               c, ldc);
 }
-void cblas_gemm(Op op_a, Op op_b, int m, int n, int k, double alpha, const double* a, int lda,
-                const double* b, int ldb, double beta, double* c, int ldc) {
+void blas_gemm(Op op_a, Op op_b, int m, int n, int k, double alpha, const double* a, int lda,
+               const double* b, int ldb, double beta, double* c, int ldc) {
   cblas_dgemm(CblasRowMajor, cblas_op(op_a), cblas_op(op_b), m, n, k, alpha, a, lda, b, ldb, beta,
               c, ldc);
+}
+void blas_gemv(CBLAS_TRANSPOSE t, int m, int n, float alpha, const float* a, int lda,
+               const float* x, int incx, float beta, float* y, int incy) {
+  cblas_sgemv(CblasRowMajor, t, m, n, alpha, a, lda, x, incx, beta, y, incy);
+}
+void blas_gemv(CBLAS_TRANSPOSE t, int m, int n, double alpha, const double* a, int lda,
+               const double* x, int incx, double beta, double* y, int incy) {
+  cblas_dgemv(CblasRowMajor, t, m, n, alpha, a, lda, x, incx, beta, y, incy);
+}
+void blas_ger(int m, int n, float alpha, const float* x, int incx, const float* y, int incy,
+              float* a, int lda) {
+  cblas_sger(CblasRowMajor, m, n, alpha, x, incx, y, incy, a, lda);
+}
+void blas_ger(int m, int n, double alpha, const double* x, int incx, const double* y, int incy,
+              double* a, int lda) {
+  cblas_dger(CblasRowMajor, m, n, alpha, x, incx, y, incy, a, lda);
+}
+
+// Host product. OpenBLAS (0.3.21) runs every gemm through its packing kernels, which costs
+// microseconds per call; a product with one column or row of C is a gemv and an outer product
+// added to C is a ger, at a fraction of that (the per-channel bias of small layers).
+template <class Real>
+void host_gemm(Op op_a, Op op_b, Real alpha, const Matrix<const Real>& a,
+               const Matrix<const Real>& b, Real beta, const Matrix<Real>& c) {
+  const int m = int(c.rows), n = int(c.cols), k = int(op_cols(op_a, a));
+  const int lda = int(a.ld), ldb = int(b.ld), ldc = int(c.ld);
+  if (n == 1 && k > 0) // C[:, 0] = op(A) op(B)[:, 0]
+    blas_gemv(cblas_op(op_a), int(a.rows), int(a.cols), alpha, a.data, lda, b.data,
+              op_b == Op::N ? ldb : 1, beta, c.data, ldc);
+  else if (m == 1 && k > 0) // C[0, :] = op(B)^T op(A)[0, :]
+    blas_gemv(flip(op_b), int(b.rows), int(b.cols), alpha, b.data, ldb, a.data,
+              op_a == Op::N ? 1 : lda, beta, c.data, 1);
+  else if (k == 1 && beta == Real(1)) // C += alpha op(A)[:, 0] op(B)[0, :]
+    blas_ger(m, n, alpha, a.data, op_a == Op::N ? lda : 1, b.data, op_b == Op::N ? 1 : ldb, c.data,
+             ldc);
+  else
+    blas_gemm(op_a, op_b, m, n, k, alpha, a.data, lda, b.data, ldb, beta, c.data, ldc);
 }
 
 // One product without checks; the host branch is only compiled where MemSpace is host memory.
@@ -60,8 +102,7 @@ void gemm_unchecked(Op op_a, Op op_b, Real alpha, const Matrix<const Real>& a,
   if (c.rows == 0 || c.cols == 0)
     return;
   if constexpr (host_memory)
-    cblas_gemm(op_a, op_b, int(c.rows), int(c.cols), int(op_cols(op_a, a)), alpha, a.data,
-               int(a.ld), b.data, int(b.ld), beta, c.data, int(c.ld));
+    host_gemm(op_a, op_b, alpha, a, b, beta, c);
   else
     gemm_kokkos<Real>(op_a, op_b, alpha, a, b, beta, c);
 }

@@ -34,18 +34,23 @@ Tensor3<Real> PointwiseLinear<Real>::forward(const Parameters<Real>& p, const Te
   const long nb = long(in.extent(0)), np = long(in.extent(2));
   in_ = in;
   ensure(out_, "fieldgen::nn::linear_out", nb, c_out_, np);
-  Real beta = 0;
-  if (has_bias_) {
-    fill_channel_bias(p.value(bias_), out_);
-    beta = 1;
-  }
   const Matrix<const Real> w(p.value(weight_).data(), c_out_, c_in_);
-  if (np == 1) // Y [b][o] = X [b][i] W^T
-    gemm(Op::N, Op::T, Real(1), Matrix<const Real>(in.data(), nb, c_in_), w, beta,
+  if (np == 1) { // Y [b][o] = X [b][i] W^T
+    gemm(Op::N, Op::T, Real(1), Matrix<const Real>(in.data(), nb, c_in_), w, Real(0),
          Matrix<Real>(out_.data(), nb, c_out_));
-  else // Y_b [o][p] = W [o][i] X_b [i][p]
-    gemm_batched(Op::N, Op::N, Real(1), w, 0, Matrix<const Real>(in.data(), c_in_, np), c_in_ * np,
-                 beta, Matrix<Real>(out_.data(), c_out_, np), c_out_ * np, nb);
+    if (has_bias_)
+      broadcast_channel_bias(p.value(bias_), ones_, out_, Real(1));
+    return out_;
+  }
+  // Per batch item Y_b = W X_b, then the bias while Y_b is still in cache.
+  for (long b = 0; b < nb; ++b) {
+    const Tensor3<Real> yb =
+        Kokkos::subview(out_, Kokkos::make_pair(b, b + 1), Kokkos::ALL, Kokkos::ALL);
+    gemm(Op::N, Op::N, Real(1), w, Matrix<const Real>(in.data() + b * c_in_ * np, c_in_, np),
+         Real(0), Matrix<Real>(yb.data(), c_out_, np));
+    if (has_bias_)
+      broadcast_channel_bias(p.value(bias_), ones_, yb, Real(1));
+  }
   return out_;
 }
 
@@ -65,15 +70,22 @@ Tensor3<Real> PointwiseLinear<Real>::backward(const Parameters<Real>& p,
     const Matrix<const Real> x(in_.data(), nb, c_in_), gy(grad_out.data(), nb, c_out_);
     gemm(Op::T, Op::N, Real(1), gy, x, Real(1), gw); // dW += dY^T X
     gemm(Op::N, Op::N, Real(1), gy, w, Real(0), Matrix<Real>(grad_in_.data(), nb, c_in_));
-  } else {
-    const Matrix<const Real> x(in_.data(), c_in_, np), gy(grad_out.data(), c_out_, np);
-    // dW += sum_b dY_b X_b^T (C stride 0 accumulates in order), dX_b = W^T dY_b.
-    gemm_batched(Op::N, Op::T, Real(1), gy, c_out_ * np, x, c_in_ * np, Real(1), gw, 0, nb);
-    gemm_batched(Op::T, Op::N, Real(1), w, 0, gy, c_out_ * np, Real(0),
-                 Matrix<Real>(grad_in_.data(), c_in_, np), c_in_ * np, nb);
+    if (has_bias_)
+      accumulate_bias_grad(grad_out, p.grad(bias_), ones_);
+    return grad_in_;
   }
-  if (has_bias_)
-    accumulate_bias_grad(grad_out, p.grad(bias_));
+  // Per batch item, while dY_b is in cache: dW += dY_b X_b^T, d bias += dY_b 1, dX_b = W^T dY_b.
+  for (long b = 0; b < nb; ++b) {
+    const Tensor3<Real> gyb =
+        Kokkos::subview(grad_out, Kokkos::make_pair(b, b + 1), Kokkos::ALL, Kokkos::ALL);
+    const Matrix<const Real> gy(gyb.data(), c_out_, np);
+    gemm(Op::N, Op::T, Real(1), gy, Matrix<const Real>(in_.data() + b * c_in_ * np, c_in_, np),
+         Real(1), gw);
+    if (has_bias_)
+      accumulate_bias_grad(gyb, p.grad(bias_), ones_);
+    gemm(Op::T, Op::N, Real(1), w, gy, Real(0),
+         Matrix<Real>(grad_in_.data() + b * c_in_ * np, c_in_, np));
+  }
   return grad_in_;
 }
 

@@ -33,6 +33,7 @@ private:
   bool has_bias_;
   int weight_ = -1, bias_ = -1;
   Tensor3<Real> in_, out_, grad_in_;
+  Vector<Real> ones_;
 };
 
 } // namespace fieldgen::nn
