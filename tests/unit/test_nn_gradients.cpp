@@ -106,27 +106,30 @@ TEST_CASE("gradients: spectral convolution 2-D") {
 }
 
 namespace {
-void check_fno(const std::string& name, const FnoConfig& config, std::vector<long> shape,
-               long batch) {
+// One model, checked at each of the grid shapes (any resolution: bases are built per shape).
+void check_fno(const std::string& name, const FnoConfig& config,
+               const std::vector<std::vector<long>>& shapes, long batch) {
   Fno<double> fno(config);
   Parameters<double> p = make_parameters(fno);
-  long points = 1;
-  for (long n : shape)
-    points *= n;
-  if (shape.size() == 2)
-    fno.set_block(FieldBlock::whole(shape));
-  Tensor3<double> u("u", batch, 1, points);
-  fill_normal(u, 21);
-  Vector<double> t("t", batch);
-  auto th = Kokkos::create_mirror_view(t);
-  for (long b = 0; b < batch; ++b)
-    th(b) = double(1 + 37 * b);
-  Kokkos::deep_copy(t, th);
-  const auto e = check_gradients(
-      name, p, u, [&] { return fno.forward(p, u, t); },
-      [&](const Tensor3<double>& g) { return fno.backward(p, g); });
-  CHECK(e.input < tolerance);
-  CHECK(e.params < tolerance);
+  for (const auto& shape : shapes) {
+    long points = 1;
+    for (long n : shape)
+      points *= n;
+    if (shape.size() == 2)
+      fno.set_block(FieldBlock::whole(shape));
+    Tensor3<double> u("u", batch, 1, points);
+    fill_normal(u, 21);
+    Vector<double> t("t", batch);
+    auto th = Kokkos::create_mirror_view(t);
+    for (long b = 0; b < batch; ++b)
+      th(b) = double(1 + 37 * b);
+    Kokkos::deep_copy(t, th);
+    const auto e = check_gradients(
+        name + " " + std::to_string(points) + " points", p, u, [&] { return fno.forward(p, u, t); },
+        [&](const Tensor3<double>& g) { return fno.backward(p, g); });
+    CHECK(e.input < tolerance);
+    CHECK(e.params < tolerance);
+  }
 }
 } // namespace
 
@@ -136,7 +139,7 @@ TEST_CASE("gradients: FNO 1-D (time channel, as the reference)") {
   c.width = 6;
   c.depth = 3;
   c.projection = 7;
-  check_fno("FNO 1-D", c, {10}, 2);
+  check_fno("FNO 1-D", c, {{10}, {13}}, 2);
 }
 
 TEST_CASE("gradients: FNO 2-D (time embedding)") {
@@ -149,5 +152,5 @@ TEST_CASE("gradients: FNO 2-D (time embedding)") {
   c.time_dim = 4;
   c.time_hidden = 5;
   c.time_channels = 3;
-  check_fno("FNO 2-D", c, {6, 5}, 2);
+  check_fno("FNO 2-D", c, {{6, 5}, {4, 7}}, 2);
 }

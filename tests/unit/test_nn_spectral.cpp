@@ -4,6 +4,7 @@
 // that partial mode sums of a split field add up to the transform of the whole field.
 #include <doctest/doctest.h>
 
+#include "fieldgen/nn/fno.hpp"
 #include "fieldgen/nn/spectral_conv.hpp"
 
 #include <fftw3.h>
@@ -29,6 +30,13 @@ template <class View> void fill_normal(const View& v, std::uint64_t seed) {
 template <class View> std::vector<double> host(const View& v) {
   auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v);
   return std::vector<double>(h.data(), h.data() + h.size());
+}
+
+// A fresh copy of a tensor (layer outputs are buffers reused by the layer's next call).
+Tensor3<double> copy_of(const Tensor3<double>& t) {
+  Tensor3<double> c("copy", t.extent(0), t.extent(1), t.extent(2));
+  Kokkos::deep_copy(c, t);
+  return c;
 }
 
 double max_abs_diff(const std::vector<double>& a, const std::vector<double>& b) {
@@ -356,4 +364,68 @@ TEST_CASE("SpectralConv: float agrees with double; misuse is reported") {
   CHECK_THROWS_WITH_AS(too_many.forward(p1, x8), doctest::Contains("at most n/2 + 1"), UsageError);
   CHECK_THROWS_WITH_AS(d.forward(pd, x8),
                        doctest::Contains("input of 8 points per field but the block"), UsageError);
+}
+
+TEST_CASE("FNO 1-D is the reference sequence: fc0 on (u, linspace(0,1), t/max_t), Fourier layers "
+          "with GELU between, fc1-GELU-fc2") {
+  FnoConfig config;
+  config.modes = {3};
+  config.width = 4;
+  config.depth = 3;
+  config.projection = 5;
+  config.max_t = 1000;
+  Fno<double> fno(config);
+  Parameters<double> p;
+  fno.reserve(p);
+  p.allocate();
+  fno.init(p, CounterRng(4, purpose_id("init")));
+  // The same layers, reserved in the model's order, so that they read the same parameters.
+  PointwiseLinear<double> fc0(3, 4, "fc0"), fc1(4, 5, "fc1"), fc2(5, 1, "fc2");
+  std::vector<std::unique_ptr<SpectralConv<double>>> conv;
+  std::vector<std::unique_ptr<PointwiseLinear<double>>> w;
+  Parameters<double> q;
+  fc0.reserve(q);
+  for (int l = 0; l < 3; ++l) {
+    conv.push_back(std::make_unique<SpectralConv<double>>(4, 4, std::vector<long>{3}, "conv"));
+    w.push_back(std::make_unique<PointwiseLinear<double>>(4, 4, "w"));
+    conv.back()->reserve(q);
+    w.back()->reserve(q);
+  }
+  fc1.reserve(q);
+  fc2.reserve(q);
+  q.allocate();
+  REQUIRE(q.size() == p.size());
+  Kokkos::deep_copy(q.values(), p.values());
+  Activation<double> gelu(ActivationKind::GELU), gelu_proj(ActivationKind::GELU);
+  for (long n : {12L, 17L}) { // any resolution
+    const long batch = 2;
+    Tensor3<double> u("u", batch, 1, n), in("in", batch, 3, n);
+    Vector<double> t("t", batch);
+    fill_normal(u, 30 + n);
+    auto th = Kokkos::create_mirror_view(t);
+    th(0) = 3;
+    th(1) = 999;
+    Kokkos::deep_copy(t, th);
+    auto inh = Kokkos::create_mirror_view(in);
+    const auto uh = host(u);
+    for (long b = 0; b < batch; ++b)
+      for (long j = 0; j < n; ++j) {
+        inh(b, 0, j) = uh[size_t(b * n + j)];
+        inh(b, 1, j) = double(j) / double(n - 1);
+        inh(b, 2, j) = th(b) / 1000.0;
+      }
+    Kokkos::deep_copy(in, inh);
+    Tensor3<double> h = fc0.forward(q, in);
+    for (int l = 0; l < 3; ++l) {
+      const auto a = host(conv[l]->forward(q, h)), b = host(w[l]->forward(q, h));
+      Tensor3<double> s("s", batch, 4, n);
+      auto sh = Kokkos::create_mirror_view(s);
+      for (size_t i = 0; i < a.size(); ++i)
+        sh.data()[i] = a[i] + b[i];
+      Kokkos::deep_copy(s, sh);
+      h = l < 2 ? copy_of(gelu.forward(q, s)) : s;
+    }
+    const auto ref = host(fc2.forward(q, gelu_proj.forward(q, fc1.forward(q, h))));
+    CHECK(max_abs_diff(host(fno.forward(p, u, t)), ref) < 1e-14);
+  }
 }

@@ -3,7 +3,6 @@
 
 #include "fieldgen/core/error.hpp"
 
-#include <sstream>
 #include <tuple>
 
 namespace fieldgen::nn {
@@ -35,14 +34,13 @@ long FieldBlock::local_size() const {
   return s;
 }
 
-std::string FieldBlock::describe() const {
-  std::ostringstream s;
-  for (int a = 0; a < dim(); ++a)
-    s << (a ? " x " : "") << "[" << offset[a] << ":" << offset[a] + local[a] << ")";
+std::ostream& operator<<(std::ostream& s, const FieldBlock& b) {
+  for (int a = 0; a < b.dim(); ++a)
+    s << (a ? " x " : "") << "[" << b.offset[a] << ":" << b.offset[a] + b.local[a] << ")";
   s << " of ";
-  for (int a = 0; a < dim(); ++a)
-    s << (a ? " x " : "") << global[a];
-  return s.str();
+  for (int a = 0; a < b.dim(); ++a)
+    s << (a ? " x " : "") << b.global[a];
+  return s;
 }
 
 bool FieldBlock::operator<(const FieldBlock& o) const {

@@ -5,7 +5,7 @@
 
 #include "fieldgen/mesh/decomposition.hpp"
 
-#include <string>
+#include <ostream>
 #include <vector>
 
 namespace fieldgen::nn {
@@ -18,11 +18,14 @@ struct FieldBlock {
 
   int dim() const { return int(global.size()); }
   long local_size() const;
-  std::string describe() const; // e.g. "[16:32) x [0:64) of 64 x 64"
   bool operator==(const FieldBlock& o) const {
     return global == o.global && offset == o.offset && local == o.local;
   }
   bool operator<(const FieldBlock& o) const; // for caches keyed by block
 };
+
+// e.g. "[16:32) x [0:64) of 64 x 64"; streamed (not pre-formatted) into error messages so that
+// checks on the hot path cost nothing unless they fail.
+std::ostream& operator<<(std::ostream& s, const FieldBlock& b);
 
 } // namespace fieldgen::nn

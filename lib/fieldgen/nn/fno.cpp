@@ -81,8 +81,7 @@ template <class Real> void Fno<Real>::init(const Parameters<Real>& p, const Coun
 }
 
 template <class Real> void Fno<Real>::set_block(const FieldBlock& block) {
-  require(block.dim() == dim(), "Fno '", name_, "': ", dim(), "-D model given the block ",
-          block.describe());
+  require(block.dim() == dim(), "Fno '", name_, "': ", dim(), "-D model given the block ", block);
   block_ = block;
   has_block_ = true;
   for (auto& s : spectral_)
@@ -93,7 +92,7 @@ template <class Real> FieldBlock Fno<Real>::block_for(long points) const {
   require(has_block_ || dim() == 1, "Fno '", name_, "': a 2-D model needs set_block()");
   const FieldBlock b = has_block_ ? block_ : FieldBlock::whole({points});
   require(b.local_size() == points, "Fno '", name_, "': input of ", points,
-          " points per field but the block ", b.describe(), " has ", b.local_size());
+          " points per field but the block ", b, " has ", b.local_size());
   return b;
 }
 

@@ -7,6 +7,7 @@
 #include <cblas.h>
 
 #include <climits>
+#include <ostream>
 
 namespace fieldgen::nn {
 
@@ -21,8 +22,18 @@ template <class T> long op_cols(Op op, const Matrix<T>& m) {
   return op == Op::N ? m.cols : m.rows;
 }
 
-template <class T> std::string shape(const char* name, Op op, const Matrix<T>& m) {
-  return cat(name, op == Op::T ? "^T" : "", " [", m.rows, " x ", m.cols, ", ld ", m.ld, "]");
+// A matrix operand for error messages, formatted only when a check fails.
+struct Operand {
+  const char* name;
+  Op op;
+  long rows, cols, ld;
+};
+std::ostream& operator<<(std::ostream& s, const Operand& o) {
+  return s << o.name << (o.op == Op::T ? "^T" : "") << " [" << o.rows << " x " << o.cols << ", ld "
+           << o.ld << "]";
+}
+template <class T> Operand operand(const char* name, Op op, const Matrix<T>& m) {
+  return {name, op, m.rows, m.cols, m.ld};
 }
 
 template <class Real>
@@ -31,11 +42,11 @@ void check_shapes(Op op_a, Op op_b, const Matrix<const Real>& a, const Matrix<co
   const bool ok = op_rows(op_a, a) == c.rows && op_cols(op_b, b) == c.cols &&
                   op_cols(op_a, a) == op_rows(op_b, b) && a.ld >= std::max(a.cols, 1L) &&
                   b.ld >= std::max(b.cols, 1L) && c.ld >= std::max(c.cols, 1L);
-  require(ok, "gemm: shapes do not match: ", shape("A", op_a, a), " * ", shape("B", op_b, b),
-          " -> ", shape("C", Op::N, c));
+  require(ok, "gemm: shapes do not match: ", operand("A", op_a, a), " * ", operand("B", op_b, b),
+          " -> ", operand("C", Op::N, c));
   require(c.rows < INT_MAX && c.cols < INT_MAX && op_cols(op_a, a) < INT_MAX &&
               std::max({a.ld, b.ld, c.ld}) < INT_MAX,
-          "gemm: dimension beyond the BLAS int range: ", shape("C", Op::N, c));
+          "gemm: dimension beyond the BLAS int range: ", operand("C", Op::N, c));
 }
 
 CBLAS_TRANSPOSE cblas_op(Op op) {

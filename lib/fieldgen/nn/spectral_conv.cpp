@@ -51,7 +51,7 @@ SpectralConv<Real>::SpectralConv(long c_in, long c_out, std::vector<long> modes,
 
 template <class Real> void SpectralConv<Real>::set_block(const FieldBlock& block) {
   require(block.dim() == int(k_.size()), "SpectralConv '", name_, "': ", k_.size(),
-          "-D layer given the block ", block.describe());
+          "-D layer given the block ", block);
   block_ = block;
   has_block_ = true;
 }
@@ -80,7 +80,7 @@ template <class Real> SpectralTransform<Real>& SpectralConv<Real>::transform(lon
   }
   const FieldBlock block = has_block_ ? block_ : FieldBlock::whole({points});
   require(block.local_size() == points, "SpectralConv '", name_, "': input of ", points,
-          " points per field but the block ", block.describe(), " has ", block.local_size());
+          " points per field but the block ", block, " has ", block.local_size());
   auto it = transforms_.find(block);
   if (it == transforms_.end())
     it = transforms_.emplace(block, std::make_unique<SpectralTransform<Real>>(block, k_)).first;

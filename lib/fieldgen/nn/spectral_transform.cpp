@@ -33,11 +33,11 @@ SpectralTransform<Real>::SpectralTransform(const FieldBlock& block, std::vector<
   const int d = block.dim();
   require(d == 1 || d == 2, "SpectralTransform: ", d, "-D field (1-D or 2-D only)");
   require(int(k_.size()) == d && int(block.offset.size()) == d && int(block.local.size()) == d,
-          "SpectralTransform: modes ", modes_text(k_), " for block ", block.describe());
+          "SpectralTransform: modes ", modes_text(k_), " for block ", block);
   for (int a = 0; a < d; ++a)
     require(block.local[a] >= 1 && block.offset[a] >= 0 &&
                 block.offset[a] + block.local[a] <= block.global[a],
-            "SpectralTransform: block ", block.describe(), " is not inside the grid");
+            "SpectralTransform: block ", block, " is not inside the grid");
   const long n_last = block.global[d - 1], k_last = k_.back();
   require(k_last >= 1 && k_last <= n_last / 2 + 1, "SpectralTransform: ", k_last,
           " modes on the last axis of ", n_last, " points (at most n/2 + 1)");
@@ -107,7 +107,7 @@ void SpectralTransform<Real>::analyse(const Tensor3<Real>& x, const Tensor3<Real
               long(c.extent(2)) == rows,
           "SpectralTransform::analyse: input [", x.extent(0), "][", x.extent(1), "][", points,
           "] and output [", c.extent(0), "][", c.extent(1), "][", c.extent(2), "] for ", n_modes_,
-          " modes on block ", block_.describe());
+          " modes on block ", block_);
   const long kl = k_.back(), nl = block_.local.back();
   const Matrix<const Real> basis(last_.data(), 2 * kl, nl);
   if (block_.dim() == 1) { // c [(k, re|im)][row] = F [(k, re|im)][j] x[row][j]^T
@@ -133,7 +133,7 @@ void SpectralTransform<Real>::synthesise(const Tensor3<Real>& c, const Tensor3<R
               long(c.extent(2)) == rows,
           "SpectralTransform::synthesise: input [", c.extent(0), "][", c.extent(1), "][",
           c.extent(2), "] and output [", y.extent(0), "][", y.extent(1), "][", points, "] for ",
-          n_modes_, " modes on block ", block_.describe());
+          n_modes_, " modes on block ", block_);
   const long kl = k_.back(), nl = block_.local.back();
   const Matrix<const Real> basis(last_.data(), 2 * kl, nl);
   if (block_.dim() == 1) { // y [row][j] = c^T [row][(k, re|im)] F [(k, re|im)][j]
