@@ -1,6 +1,6 @@
-// Per-channel bias: y[b][c][p] = x[b][c][p] + beta[c]. Bias is the stand-alone layer; the kernels
-// below are shared with PointwiseLinear, which writes its bias into the output before the GEMM
-// accumulates onto it.
+// Per-channel bias: y[b][c][p] = x[b][c][p] + bias[c]. Bias is the stand-alone layer; the kernels
+// below are shared with PointwiseLinear, which adds its bias to each batch item's GEMM output
+// while that is still in cache.
 #pragma once
 
 #include "fieldgen/nn/layer.hpp"
@@ -9,9 +9,10 @@
 
 namespace fieldgen::nn {
 
-// The bias kernels are GEMMs against a vector of ones (one write or read pass at BLAS speed,
-// on host and device alike): `ones` is a work vector resized and filled on demand.
-// out[b][c][p] = bias[c] + beta out[b][c][p] (rank-1 GEMM bias x ones^T per batch item).
+// The bias kernels are products with a vector of ones (one pass at BLAS speed on host and device
+// alike; on host the GEMM wrapper runs them as ger / gemv): `ones` is a work vector resized and
+// filled on demand.
+// out[b][c][p] = bias[c] + beta out[b][c][p] (outer product bias x ones^T per batch item).
 template <class Real>
 void broadcast_channel_bias(const Vector<Real>& bias, Vector<Real>& ones, const Tensor3<Real>& out,
                             Real beta);
