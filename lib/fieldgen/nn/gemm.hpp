@@ -1,5 +1,6 @@
 // GEMM for row-major matrices held in Kokkos memory: the hot path of the pointwise and spectral
-// layers. On host-accessible memory it calls OpenBLAS (cblas_sgemm / cblas_dgemm) directly; on
+// layers. On host-accessible memory it calls OpenBLAS (cblas_sgemm / cblas_dgemm) directly, or
+// its gemv / ger when C has one row or column or the inner dimension is 1 with beta = 1; on
 // device memory it calls KokkosBlas::gemm on unmanaged strided views. A Matrix is a non-owning
 // description of a row-major block (rows x cols, leading dimension ld >= cols) inside a View.
 #pragma once
