@@ -10,5 +10,6 @@ namespace fieldgen::app {
 using Args = std::vector<std::string>;
 
 int command_data(const Args& args); // generate or import a dataset into HDF5
+int command_eval(const Args& args); // metrics of generated vs reference samples
 
 } // namespace fieldgen::app

@@ -18,6 +18,7 @@ struct Command {
 const std::map<std::string, Command>& commands() {
   static const std::map<std::string, Command> table = {
       {"data", {fieldgen::app::command_data, "generate (MoGP, Linear) or import (CSV, IDX) a dataset into HDF5"}},
+      {"eval", {fieldgen::app::command_eval, "metrics of generated vs reference samples (+ FPCA, GP baselines)"}},
   };
   return table;
 }
