@@ -1,0 +1,109 @@
+// Checkpoint files of the FuncDiff trainer (checkpoint.hpp).
+#include "fieldgen/funcdiff/checkpoint.hpp"
+
+#include "fieldgen/io/parameter_file.hpp"
+
+namespace fieldgen::funcdiff {
+namespace {
+
+template <class Real> void write_vector(io::VectorFileWriter& w, const char* name, Vector<Real> v) {
+  const auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v);
+  w.write(name, host.data());
+}
+
+template <class Real>
+void read_vector(const io::VectorFileReader& r, const char* name, const Vector<Real>& v) {
+  auto host = Kokkos::create_mirror_view(Kokkos::HostSpace(), v);
+  r.read(name, host.data());
+  Kokkos::deep_copy(v, host);
+}
+
+// IoError unless the file carries this format and precision.
+template <class Real> void check_header(const io::H5File& f) {
+  if (!f.has_attr("/", "magic") || f.attr_long("/", "magic") != checkpoint_magic)
+    throw IoError(cat(f.name(), ": not a fieldgen training checkpoint (no magic number ",
+                      checkpoint_magic, ")"));
+  const long version = f.attr_long("/", "format_version");
+  if (version != checkpoint_version)
+    throw IoError(cat(f.name(), ": checkpoint format_version ", version, ", this build reads ",
+                      checkpoint_version));
+  const std::string precision = f.attr_string("/", "precision");
+  if (precision != precision_name<Real>())
+    throw IoError(cat(f.name(), ": checkpoint precision '", precision, "', the run uses '",
+                      precision_name<Real>(), "' (set train.precision accordingly)"));
+}
+
+} // namespace
+
+template <> const char* precision_name<float>() {
+  return "float";
+}
+template <> const char* precision_name<double>() {
+  return "double";
+}
+
+template <class Real>
+void write_checkpoint(const std::string& path, const nn::Parameters<Real>& params,
+                      const nn::Adam<Real>& adam, const nn::Ema<Real>& ema,
+                      const CheckpointState& state, const Comm& comm) {
+  require(!ema.swapped(), "write_checkpoint: EMA weights are swapped in");
+  io::VectorFileWriter w(path, io::block_table(params), comm);
+  write_vector(w, "values", params.values());
+  write_vector(w, "adam_m", adam.first_moment());
+  write_vector(w, "adam_v", adam.second_moment());
+  write_vector(w, "ema", ema.values());
+  io::H5File& f = w.file();
+  f.set_attr("/", "magic", checkpoint_magic);
+  f.set_attr("/", "format_version", checkpoint_version);
+  f.set_attr("/", "precision", std::string(precision_name<Real>()));
+  f.set_attr("/", "step", state.step);
+  f.set_attr("/", "adam_steps", adam.steps());
+  f.set_attr("/", "ema_updates", ema.updates());
+  f.set_attr("/", "data_epoch", state.position.epoch);
+  f.set_attr("/", "data_batch", state.position.batch);
+  f.set_attr("/", "config", state.config);
+  w.commit();
+}
+
+template <class Real>
+CheckpointState read_checkpoint(const std::string& path, nn::Parameters<Real>& params,
+                                nn::Adam<Real>& adam, nn::Ema<Real>& ema, const Comm& comm) {
+  io::VectorFileReader r(path, io::block_table(params), comm);
+  const io::H5File& f = r.file();
+  check_header<Real>(f);
+  read_vector(r, "values", params.values());
+  read_vector(r, "adam_m", adam.first_moment());
+  read_vector(r, "adam_v", adam.second_moment());
+  read_vector(r, "ema", ema.values());
+  adam.set_steps(f.attr_long("/", "adam_steps"));
+  ema.set_updates(f.attr_long("/", "ema_updates"));
+  CheckpointState s;
+  s.step = f.attr_long("/", "step");
+  s.position.epoch = f.attr_long("/", "data_epoch");
+  s.position.batch = f.attr_long("/", "data_batch");
+  s.config = f.attr_string("/", "config");
+  return s;
+}
+
+template <class Real>
+std::string read_checkpoint_weights(const std::string& path, nn::Parameters<Real>& params, bool ema,
+                                    const Comm& comm) {
+  io::VectorFileReader r(path, io::block_table(params), comm);
+  check_header<Real>(r.file());
+  read_vector(r, ema ? "ema" : "values", params.values());
+  return r.file().attr_string("/", "config");
+}
+
+#define FIELDGEN_INSTANTIATE(Real)                                                                 \
+  template void write_checkpoint<Real>(const std::string&, const nn::Parameters<Real>&,            \
+                                       const nn::Adam<Real>&, const nn::Ema<Real>&,                \
+                                       const CheckpointState&, const Comm&);                       \
+  template CheckpointState read_checkpoint<Real>(const std::string&, nn::Parameters<Real>&,        \
+                                                 nn::Adam<Real>&, nn::Ema<Real>&, const Comm&);    \
+  template std::string read_checkpoint_weights<Real>(const std::string&, nn::Parameters<Real>&,    \
+                                                     bool, const Comm&);
+FIELDGEN_INSTANTIATE(float)
+FIELDGEN_INSTANTIATE(double)
+#undef FIELDGEN_INSTANTIATE
+
+} // namespace fieldgen::funcdiff

@@ -1,0 +1,50 @@
+// Training checkpoints of FuncDiff: everything a resumed run needs to continue bit-identically,
+// in one vector file (io/vector_file.hpp, written atomically) with the model's block table:
+//   /parameters/values, adam_m, adam_v, ema     the four buffers (stored in the model's Real)
+//   / attributes  magic (checkpoint_magic), format_version, precision ("float"|"double"),
+//                 step (optimizer steps done; every random draw is keyed by the step, so it is
+//                 also the RNG position), adam_steps, ema_updates, data_epoch, data_batch
+//                 (the DataPosition of the next batch), config (the effective configuration).
+#pragma once
+
+#include "fieldgen/core/comm.hpp"
+#include "fieldgen/data/dataset.hpp"
+#include "fieldgen/nn/adam.hpp"
+#include "fieldgen/nn/ema.hpp"
+#include "fieldgen/nn/parameters.hpp"
+
+#include <string>
+
+namespace fieldgen::funcdiff {
+
+// "FDCK" as a 32-bit big-endian integer; bump format_version on any layout change.
+constexpr long checkpoint_magic = 0x4644434B;
+constexpr long checkpoint_version = 1;
+
+struct CheckpointState {
+  long step = 0;
+  data::DataPosition position;
+  std::string config;
+};
+
+template <class Real> const char* precision_name();
+
+// Collective; every rank holds identical buffers (rank 0's are written).
+template <class Real>
+void write_checkpoint(const std::string& path, const nn::Parameters<Real>& params,
+                      const nn::Adam<Real>& adam, const nn::Ema<Real>& ema,
+                      const CheckpointState& state, const Comm& comm);
+
+// Collective. IoError naming the file if it is not a checkpoint of this format, precision or
+// model (block table), or a buffer is missing. Restores params, Adam and EMA in place.
+template <class Real>
+CheckpointState read_checkpoint(const std::string& path, nn::Parameters<Real>& params,
+                                nn::Adam<Real>& adam, nn::Ema<Real>& ema, const Comm& comm);
+
+// Collective: only the EMA weights (or the raw parameters with ema = false) into params, for
+// sampling; the same checks. Returns the stored configuration text.
+template <class Real>
+std::string read_checkpoint_weights(const std::string& path, nn::Parameters<Real>& params, bool ema,
+                                    const Comm& comm);
+
+} // namespace fieldgen::funcdiff
