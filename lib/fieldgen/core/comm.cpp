@@ -18,7 +18,9 @@ Comm::~Comm() {
     MPI_Comm_free(&comm_);
 }
 
-void Comm::barrier() const { FIELDGEN_MPI_CHECK(MPI_Barrier(comm_)); }
+void Comm::barrier() const {
+  FIELDGEN_MPI_CHECK(MPI_Barrier(comm_));
+}
 
 void Comm::broadcast(std::string& s, int root) const {
   long n = long(s.size());

@@ -14,14 +14,30 @@
 namespace fieldgen {
 
 template <class T> MPI_Datatype mpi_type();
-template <> inline MPI_Datatype mpi_type<double>() { return MPI_DOUBLE; }
-template <> inline MPI_Datatype mpi_type<float>() { return MPI_FLOAT; }
-template <> inline MPI_Datatype mpi_type<int>() { return MPI_INT; }
-template <> inline MPI_Datatype mpi_type<long>() { return MPI_LONG; }
-template <> inline MPI_Datatype mpi_type<long long>() { return MPI_LONG_LONG; }
-template <> inline MPI_Datatype mpi_type<unsigned long>() { return MPI_UNSIGNED_LONG; }
-template <> inline MPI_Datatype mpi_type<unsigned long long>() { return MPI_UNSIGNED_LONG_LONG; }
-template <> inline MPI_Datatype mpi_type<char>() { return MPI_CHAR; }
+template <> inline MPI_Datatype mpi_type<double>() {
+  return MPI_DOUBLE;
+}
+template <> inline MPI_Datatype mpi_type<float>() {
+  return MPI_FLOAT;
+}
+template <> inline MPI_Datatype mpi_type<int>() {
+  return MPI_INT;
+}
+template <> inline MPI_Datatype mpi_type<long>() {
+  return MPI_LONG;
+}
+template <> inline MPI_Datatype mpi_type<long long>() {
+  return MPI_LONG_LONG;
+}
+template <> inline MPI_Datatype mpi_type<unsigned long>() {
+  return MPI_UNSIGNED_LONG;
+}
+template <> inline MPI_Datatype mpi_type<unsigned long long>() {
+  return MPI_UNSIGNED_LONG_LONG;
+}
+template <> inline MPI_Datatype mpi_type<char>() {
+  return MPI_CHAR;
+}
 
 class Comm {
 public:

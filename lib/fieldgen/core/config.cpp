@@ -131,7 +131,8 @@ void Config::check(const std::string& key, const Key& k, const std::string& valu
     if (!parse_double(value, v))
       throw ConfigError(cat(where, ": not a finite number"));
     if (v < k.min || v > k.max)
-      throw ConfigError(cat(where, ": out of range [", fmt_real(k.min), ", ", fmt_real(k.max), "]"));
+      throw ConfigError(
+          cat(where, ": out of range [", fmt_real(k.min), ", ", fmt_real(k.max), "]"));
     break;
   }
   case Type::Choice:
@@ -161,13 +162,15 @@ bool Config::parse(const std::vector<std::string>& args) {
 
   po::variables_map cli, deck;
   try {
-    po::store(po::command_line_parser(args).options(desc).style(
-                  po::command_line_style::unix_style & ~po::command_line_style::allow_guessing)
-                  .run(),
-              cli);
+    po::store(
+        po::command_line_parser(args)
+            .options(desc)
+            .style(po::command_line_style::unix_style & ~po::command_line_style::allow_guessing)
+            .run(),
+        cli);
   } catch (const po::unknown_option& e) {
-    throw ConfigError(cat("unknown key '", trim(e.get_option_name()), "' on the command line (see 'fieldgen ",
-                          command_, " --help')"));
+    throw ConfigError(cat("unknown key '", trim(e.get_option_name()),
+                          "' on the command line (see 'fieldgen ", command_, " --help')"));
   } catch (const po::error& e) {
     throw ConfigError(cat("command line: ", e.what()));
   }

@@ -7,21 +7,21 @@
 namespace fieldgen::kmath {
 #if KOKKOS_VERSION >= 30700
 using Kokkos::cos;
+using Kokkos::erf;
 using Kokkos::exp;
 using Kokkos::log;
 using Kokkos::log1p;
 using Kokkos::sin;
 using Kokkos::sqrt;
 using Kokkos::tanh;
-using Kokkos::erf;
 #else
 using Kokkos::Experimental::cos;
+using Kokkos::Experimental::erf;
 using Kokkos::Experimental::exp;
 using Kokkos::Experimental::log;
 using Kokkos::Experimental::log1p;
 using Kokkos::Experimental::sin;
 using Kokkos::Experimental::sqrt;
 using Kokkos::Experimental::tanh;
-using Kokkos::Experimental::erf;
 #endif
 } // namespace fieldgen::kmath

@@ -40,7 +40,9 @@ Runtime::~Runtime() {
     MPI_Finalize();
 }
 
-int exit_code_for(const std::string& kind) { return kind == "config" ? 2 : 1; }
+int exit_code_for(const std::string& kind) {
+  return kind == "config" ? 2 : 1;
+}
 
 int Runtime::fail(const Error& e) {
   const int code = exit_code_for(e.kind());
@@ -72,6 +74,8 @@ int Runtime::fail(const Error& e) {
   return code;
 }
 
-int Runtime::fail(const std::exception& e) { return fail(Error("internal", e.what())); }
+int Runtime::fail(const std::exception& e) {
+  return fail(Error("internal", e.what()));
+}
 
 } // namespace fieldgen

@@ -67,6 +67,8 @@ long Decomposition::local_size() const {
   return s;
 }
 
-int Decomposition::neighbour(int axis, int dir) const { return neighbours_[axis][dir > 0 ? 1 : 0]; }
+int Decomposition::neighbour(int axis, int dir) const {
+  return neighbours_[axis][dir > 0 ? 1 : 0];
+}
 
 } // namespace fieldgen

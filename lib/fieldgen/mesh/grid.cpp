@@ -11,8 +11,7 @@ Grid::Grid(std::vector<long> shape, std::vector<double> lo, std::vector<double> 
            std::vector<bool> periodic)
     : dim_(int(shape.size())) {
   require(dim_ >= 1 && dim_ <= max_dim, "Grid: dimension must be 1, 2 or 3 (got ", dim_, ")");
-  require(lo.size() == shape.size() && hi.size() == shape.size() &&
-              periodic.size() == shape.size(),
+  require(lo.size() == shape.size() && hi.size() == shape.size() && periodic.size() == shape.size(),
           "Grid: shape, lo, hi and periodic must have the same length");
   for (int a = 0; a < dim_; ++a) {
     require(shape[a] >= 1, "Grid: axis ", a, " has ", shape[a], " points");

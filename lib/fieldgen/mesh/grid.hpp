@@ -1,7 +1,8 @@
 // Grid: a box [lo, hi] in 1-3 dimensions with n_a points per axis and per-axis periodic flags.
 // Periodic axis: x_i = lo + i h, h = (hi - lo) / n (the point at hi is the image of lo).
 // Non-periodic axis: x_i = lo + i h, h = (hi - lo) / (n - 1) (both ends are grid points, as
-// numpy.linspace, which the reference code uses). Points are flattened row-major (last axis fastest).
+// numpy.linspace, which the reference code uses). Points are flattened row-major (last axis
+// fastest).
 #pragma once
 
 #include <array>
@@ -27,7 +28,7 @@ public:
   bool periodic(int axis) const { return periodic_[axis]; }
   double h(int axis) const;
   double coord(int axis, long i) const { return lo_[axis] + double(i) * h(axis); }
-  long size() const;         // total number of points
+  long size() const;          // total number of points
   double cell_volume() const; // quadrature weight prod_a h_a
   std::vector<long> shape() const { return {n_.begin(), n_.begin() + dim_}; }
   std::string describe() const; // e.g. "64x64 on [0,1]x[0,1] (periodic: no,no)"
