@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `fieldgen eval` at 2 ranks on small generated data: two MoGP sets with different seeds must give
 # small metrics, MoGP vs Linear large ones (metrics.json parsed with /usr/bin/python3), with the
-# FPCA baseline and the GP-regression section present and the effective config echoed; bad
-# inputs (missing file, grids that differ, malformed observations) must fail with one error line
-# naming the culprit and leave no metrics.json. Plots are drawn when matplotlib is available.
+# FPCA baseline and the GP-regression section present, the effective config echoed and the same
+# numbers on 1 rank; bad inputs (missing file, grids that differ, observations off the domain,
+# missing key) must fail with one error line naming the culprit and leave no metrics.json. Plots are drawn when matplotlib is available.
 # Arguments: $1 fieldgen binary, $2 mpiexec, $3 shared dir (unused here).
 set -u
 fieldgen=$1
@@ -39,8 +39,12 @@ else
 fi
 run eval --eval.generated=linear.h5 --eval.reference=mogp1.h5 --output.dir=other ||
   fail "eval linear vs mogp"
+# The same evaluation on 1 rank: identical numbers (the FPCA draws are counter-based).
+timeout 120 "$mpiexec" -np 1 "$fieldgen" eval --eval.generated=mogp2.h5 --eval.reference=mogp1.h5 \
+  --eval.baseline=fpca --eval.fpca_components=8 --output.dir=serial >stdout.txt 2>stderr.txt ||
+  fail "eval mogp vs mogp on 1 rank"
 
-if ! /usr/bin/python3 - same/metrics.json other/metrics.json <<'PY'; then
+if ! /usr/bin/python3 - same/metrics.json other/metrics.json serial/metrics.json <<'PY'; then
 import json
 import sys
 
@@ -65,6 +69,9 @@ for xo, yo in zip(c["observations_x"], c["observations_y"]):
     assert abs(c["gp_mean"][j] - yo) < 0.1, (xo, yo, c["gp_mean"][j])
 assert len(c["gp_draws"]) == 5 and "mean_mse_vs_gp" in c
 assert len(same["curves"]["reference"]["autocorrelation"]) == 64
+serial = json.load(open(sys.argv[3]))
+for key in ("generated_vs_reference", "fpca_vs_reference"):
+    assert serial[key] == same[key], (key, serial[key], same[key])
 PY
   echo "FAIL (metrics.json contents)"
   failures=$((failures + 1))

@@ -175,13 +175,39 @@ std::vector<double> autocorrelation(const SampleSet& s) {
 std::vector<double> kde_density(const SampleSet& s, const std::vector<double>& grid, double h) {
   s.check("kde_density");
   require(h > 0, "kde_density: bandwidth ", h, " is not positive");
+  const auto [lo_it, hi_it] = std::minmax_element(s.values.begin(), s.values.end());
+  const double lo = *lo_it, hi = *hi_it;
+  // Linear binning (Wand & Jones 1995, App. D): with more values than bins, each value's unit
+  // weight is split between the two nearest bin centres c_b = lo + b delta, delta = h / 32,
+  // in proportion to proximity, and the KDE sums over the bins. The binned estimate matches the
+  // exact one to O((delta / h)^2) ~ 1e-3 relative, at O(bins) instead of O(N P) per grid point.
+  const double delta = h / 32;
+  const double bins_needed = std::floor((hi - lo) / delta) + 2;
+  std::vector<double> centre, weight;
+  if (bins_needed < double(s.values.size()) / 4) {
+    const long bins = long(bins_needed);
+    centre.resize(size_t(bins));
+    weight.assign(size_t(bins), 0.0);
+    for (long b = 0; b < bins; ++b)
+      centre[size_t(b)] = lo + double(b) * delta;
+    for (double v : s.values) {
+      const double t = (v - lo) / delta;
+      const long b = std::min(long(t), bins - 2);
+      const double f = t - double(b);
+      weight[size_t(b)] += 1 - f;
+      weight[size_t(b + 1)] += f;
+    }
+  } else {
+    centre = s.values;
+    weight.assign(s.values.size(), 1.0);
+  }
   const double norm = 1.0 / (double(s.values.size()) * h * std::sqrt(two_pi));
   const double c = -0.5 / (h * h);
   std::vector<double> p(grid.size(), 0.0);
   for (size_t g = 0; g < grid.size(); ++g) {
     double sum = 0;
-    for (double v : s.values)
-      sum += std::exp(c * (grid[g] - v) * (grid[g] - v));
+    for (size_t b = 0; b < centre.size(); ++b)
+      sum += weight[b] * std::exp(c * (grid[g] - centre[b]) * (grid[g] - centre[b]));
     p[g] = sum * norm;
   }
   return p;

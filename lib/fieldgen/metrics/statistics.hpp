@@ -11,7 +11,8 @@
 //                    the curves. Constant curves (std 0, undefined r) are left out of the average.
 //   density          Gaussian KDE of all N*P pooled values, kernel standard deviation h,
 //                    p(y) = 1/(N P h sqrt(2 pi)) sum_v exp(-(y - v)^2 / (2 h^2)),
-//                    evaluated on a given grid of y (see density_grid).
+//                    evaluated on a given grid of y (see density_grid); large pools are
+//                    linearly binned first (bins of width h/32, ~1e-3 relative accuracy).
 //   power spectrum   (1-D) periodogram P_k = |sum_j u_j exp(-2 pi i j k / P)|^2 / P,
 //                    k = 0..floor(P/2) (|rfft|^2 / P), averaged over curves;
 //                    (2-D) P(k1, k2) = |DFT2(u)|^2 / (n1 n2) over signed integer wave numbers,
