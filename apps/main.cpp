@@ -19,6 +19,8 @@ const std::map<std::string, Command>& commands() {
   static const std::map<std::string, Command> table = {
       {"data", {fieldgen::app::command_data, "generate (MoGP, Linear) or import (CSV, IDX) a dataset into HDF5"}},
       {"eval", {fieldgen::app::command_eval, "metrics of generated vs reference samples (+ FPCA, GP baselines)"}},
+      {"sample", {fieldgen::app::command_sample, "generate curves with a trained FuncDiff model (optionally conditioned)"}},
+      {"train", {fieldgen::app::command_train, "train the FuncDiff FNO denoiser (checkpoint, resume)"}},
   };
   return table;
 }

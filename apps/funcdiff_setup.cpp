@@ -1,0 +1,136 @@
+// Shared keys and builders of the FuncDiff commands (funcdiff_setup.hpp).
+#include "funcdiff_setup.hpp"
+
+#include "fieldgen/gaussian/kernel_measure.hpp"
+#include "fieldgen/gaussian/spde_measure.hpp"
+#include "fieldgen/gaussian/white_noise.hpp"
+
+namespace fieldgen::app {
+namespace {
+const long max_int = 1L << 62; // exact in the double that Config keeps ranges in
+}
+
+Config funcdiff_config(const std::string& command, const std::string& summary) {
+  Config c(command, summary);
+  c.add_string("data.path", "data.h5", "training field file (fieldgen data), 1-D curves (train)")
+      .add_bool("data.shuffle", true, "reshuffle the training set every epoch (train)")
+      .add_int("model.width", 64, "FNO channels of the Fourier layers", 1, 4096)
+      .add_int("model.modes", 16, "Fourier modes kept per layer", 1, 4096)
+      .add_int("model.depth", 4, "Fourier layers", 1, 64)
+      .add_int("model.projection", 128, "hidden channels of the projection", 1, 8192)
+      .add_choice("model.time", "channel",
+                  "how t enters: channel (t / T as an input channel, the reference) or embedding "
+                  "(sinusoidal + MLP)",
+                  {"channel", "embedding"})
+      .add_choice("measure.family", "kernel",
+                  "noise measure N(0, C): white (identity), kernel (Gram matrix + Cholesky), spde "
+                  "(Whittle-Matern on a PETSc grid)",
+                  {"white", "kernel", "spde"})
+      .add_choice("measure.kernel", "exponential", "kernel of the kernel family",
+                  {"exponential", "matern32", "matern52", "rbf"})
+      .add_real("measure.length_scale", 0.1, "length scale of the kernel / SPDE covariance", 1e-12,
+                1e12)
+      .add_real("measure.variance", 1.0, "pointwise variance of the noise", 1e-12, 1e12)
+      .add_real("measure.jitter", 1e-10, "added to the Gram diagonal (kernel)", 0.0, 1.0)
+      .add_choice("measure.sobolev", "l2",
+                  "loss space: l2 (Cameron-Martin norm) or h1 (the paper's Sobolev case)",
+                  {"l2", "h1"})
+      .add_int("measure.spde_order", 2, "SPDE exponent a (spde; a > d/2)", 1, 8)
+      .add_choice("schedule.kind", "linear", "variance schedule: linear or cosine",
+                  {"linear", "cosine"})
+      .add_int("schedule.steps", 1000, "diffusion steps T", 1, 100000)
+      .add_real("schedule.beta_min", 1e-4, "b_1 of the linear schedule", 1e-12, 0.999)
+      .add_real("schedule.beta_max", 0.02, "b_T of the linear schedule", 1e-12, 0.999)
+      .add_choice("train.precision", "float", "floating-point type of model and data",
+                  {"float", "double"})
+      .add_int("train.epochs", 20, "epochs (used when train.steps = 0)", 1, max_int)
+      .add_int("train.steps", 0, "optimizer steps; 0 = epochs x batches per epoch", 0, max_int)
+      .add_int("train.batch", 64, "global batch size (a multiple of the rank count)", 1, 1L << 30)
+      .add_int("train.seed", 1, "seed of initial weights, times, noise and shuffle", 0, max_int)
+      .add_real("train.lr", 1e-3, "Adam learning rate", 0.0, 1e300)
+      .add_choice("train.lr_schedule", "step",
+                  "step (StepLR per epoch, the reference), cosine (per step), constant",
+                  {"step", "cosine", "constant"})
+      .add_int("train.step_size", 25, "StepLR period in epochs", 1, max_int)
+      .add_real("train.gamma", 0.1, "StepLR factor", 0.0, 1.0)
+      .add_real("train.lr_floor", 0.0, "final learning rate of the cosine schedule", 0.0, 1e300)
+      .add_int("train.warmup", 0, "linear warm-up steps (0 = none)", 0, max_int)
+      .add_real("train.clip", 0.0, "gradient-norm clipping threshold (0 = off)", 0.0, 1e300)
+      .add_bool("train.elbo", false, "weight the loss by the ELBO weight (reference: off)")
+      .add_real("train.ema_decay", 0.999, "EMA decay of the weights used for sampling", 0.0, 1.0)
+      .add_int("train.log_every", 100, "progress line every so many steps (0 = never)", 0, max_int)
+      .add_string("train.checkpoint", "checkpoint.h5", "checkpoint file (written atomically)")
+      .add_int("train.checkpoint_every", 0, "also checkpoint every so many steps (0 = end only)", 0,
+               max_int)
+      .add_string("train.resume", "", "checkpoint to resume from (\"\" = start afresh)")
+      .add_string("sample.checkpoint", "", "checkpoint to sample from (\"\" = train.checkpoint)")
+      .add_choice("sample.weights", "ema", "weights to sample with", {"ema", "raw"})
+      .add_int("sample.count", 500, "number of curves to generate", 1, max_int)
+      .add_int("sample.points", 64, "grid points on [0, 1] of the generated curves", 2, 1L << 20)
+      .add_int("sample.batch", 100,
+               "curves per model evaluation (fixed chunks of the sample "
+               "indices, so output does not depend on the rank count)",
+               1, 1L << 30)
+      .add_int("sample.seed", 2, "seed of the sampling noise", 0, max_int)
+      .add_string("sample.output", "samples.h5", "output field file (written atomically)")
+      .add_string("sample.observations", "",
+                  "conditioning points: CSV with header x,y or HDF5 with /x, /y (\"\" = none)")
+      .add_int("sample.n_free", 0,
+               "conditioning: the last n_free steps leave the observed points free (0 = hard)", 0,
+               100000);
+  return c;
+}
+
+nn::FnoConfig fno_config(const Config& cfg) {
+  nn::FnoConfig f;
+  f.modes = {cfg.get_int("model.modes")};
+  f.width = cfg.get_int("model.width");
+  f.depth = int(cfg.get_int("model.depth"));
+  f.projection = cfg.get_int("model.projection");
+  f.time =
+      cfg.get_string("model.time") == "channel" ? nn::TimeInput::Channel : nn::TimeInput::Embedding;
+  f.max_t = double(cfg.get_int("schedule.steps"));
+  return f;
+}
+
+funcdiff::Schedule make_schedule(const Config& cfg) {
+  return funcdiff::Schedule::named(cfg.get_string("schedule.kind"), cfg.get_int("schedule.steps"),
+                                   cfg.get_real("schedule.beta_min"),
+                                   cfg.get_real("schedule.beta_max"));
+}
+
+template <class Real> NoiseMeasure<Real> make_measure(const Config& cfg, const Grid& grid) {
+  NoiseMeasure<Real> m;
+  const std::string family = cfg.get_string("measure.family");
+  const auto space =
+      cfg.get_string("measure.sobolev") == "h1" ? gaussian::LossSpace::H1 : gaussian::LossSpace::L2;
+  if (family == "white") {
+    if (space == gaussian::LossSpace::H1)
+      throw ConfigError("measure.sobolev = h1 needs measure.family = kernel or spde");
+    m.measure = std::make_unique<gaussian::WhiteNoise<Real>>(grid.size());
+  } else if (family == "kernel") {
+    gaussian::KernelParams p;
+    p.type = gaussian::parse_kernel_type(cfg.get_string("measure.kernel"));
+    p.variance = cfg.get_real("measure.variance");
+    p.length_scale = cfg.get_real("measure.length_scale");
+    p.jitter = cfg.get_real("measure.jitter");
+    m.measure =
+        std::make_unique<gaussian::KernelMeasure<Real>>(p, gaussian::grid_coordinates(grid), space);
+  } else {
+    gaussian::SpdeParams p;
+    p.order = int(cfg.get_int("measure.spde_order"));
+    p.variance = cfg.get_real("measure.variance");
+    p.length_scale = cfg.get_real("measure.length_scale");
+    if (2 * p.order <= grid.dim())
+      throw ConfigError(
+          cat("measure.spde_order = ", p.order, " must exceed d/2 = ", grid.dim() / 2.0));
+    m.dec = std::make_unique<Decomposition>(grid, MPI_COMM_SELF);
+    m.measure = std::make_unique<gaussian::SpdeMeasure<Real>>(*m.dec, p, space);
+  }
+  return m;
+}
+
+template NoiseMeasure<float> make_measure<float>(const Config&, const Grid&);
+template NoiseMeasure<double> make_measure<double>(const Config&, const Grid&);
+
+} // namespace fieldgen::app
