@@ -126,9 +126,12 @@ metrics::SampleSet gather_samples(const Config& cfg, const Comm& comm,
   std::vector<int> counts(size_t(comm.size())), displs(size_t(comm.size()));
   for (int q = 0; q < comm.size(); ++q) {
     const data::Range b = data::block_range(n, q, comm.size());
-    // MPI counts are int: the gathered set must stay below 2^31 values.
-    require((b.first + b.count) * points < INT_MAX, r.name(), ": ", n, " samples of ", points,
-            " points exceed MPI's int counts; lower eval.max_samples");
+    // MPI counts are int: the gathered set must stay below 2^31 values (same verdict on every
+    // rank, so a collective error).
+    if ((b.first + b.count) * points >= INT_MAX)
+      throw DataError(cat(r.name(), ": ", n, " samples of ", points,
+                          " points exceed MPI's int counts; lower eval.max_samples"),
+                      ErrorScope::Collective);
     counts[size_t(q)] = int(b.count * points);
     displs[size_t(q)] = int(b.first * points);
   }

@@ -10,6 +10,7 @@
 #include "fieldgen/metrics/compare.hpp"
 #include "fieldgen/metrics/fpca.hpp"
 #include "fieldgen/metrics/gp_regression.hpp"
+#include "fieldgen/metrics/json.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -245,4 +246,18 @@ TEST_CASE("GP posterior interpolates noise-free observations") {
   const GpPosterior noisy = gp_posterior(k, 1, ox, oy, grid, 0.01);
   CHECK(noisy.std[size_t(at[0])] > 0.05);
   CHECK_THROWS_AS(gp_posterior(k, 1, {}, {}, grid, 0.0), UsageError);
+}
+
+TEST_CASE("JSON rendering of reports") {
+  CHECK(json_number(0.1) == "0.10000000000000001");
+  CHECK(json_number(std::nan("")) == "null");
+  CHECK(json_number(-HUGE_VAL) == "null");
+  CHECK(json_string("a\"b\\c\nd\x01") == "\"a\\\"b\\\\c\\nd\\u0001\"");
+  CHECK(json_array({1, 2.5}) == "[1, 2.5]");
+  JsonObject inner;
+  inner.add("x", 1.0);
+  JsonObject outer;
+  outer.add("name", std::string("eval")).add("inner", inner);
+  CHECK(outer.str() == "{\n  \"name\": \"eval\",\n  \"inner\": {\n    \"x\": 1\n  }\n}");
+  CHECK(JsonObject().str() == "{}");
 }

@@ -7,7 +7,10 @@
 //   density_mse            mean over the density grid of (p_a - p_b)^2, Gaussian KDE with
 //                          bandwidth h on `density_points` equispaced values spanning both sets
 //   spectrum_mse           mean over wave numbers (1-D) / shells (2-D) of (P_a - P_b)^2
-// Identical sets give exactly 0 for every entry.
+// Identical sets give exactly 0 for every entry. The released reference code defines the
+// autocorrelation (util/tools.py) and plots mean/std/autocorrelation (util/visual.py); it has no
+// density or spectrum code, so those follow the paper's text: h = 0.5 is the kernel standard
+// deviation in the units of the data (not scipy's relative bw_method), on a 200-point grid.
 #pragma once
 
 #include "fieldgen/metrics/statistics.hpp"
