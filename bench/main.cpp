@@ -1,5 +1,5 @@
 // fieldgen_bench: runs every benchmark section in one process.
-//   mpirun -np 2 build/bin/fieldgen_bench [section ...]   (sections: layers halo; default all)
+//   mpirun -np 2 build/bin/fieldgen_bench [section ...]  (layers halo dsd_forward; default all)
 #include "sections.hpp"
 
 #include "fieldgen/core/runtime.hpp"
@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
       fieldgen::bench::layers(comm);
     if (wanted("halo"))
       fieldgen::bench::halo(comm);
+    if (wanted("dsd_forward"))
+      fieldgen::bench::dsd_forward(comm);
   } catch (const fieldgen::Error& e) {
     return runtime.fail(e);
   }
