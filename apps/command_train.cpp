@@ -8,6 +8,9 @@
 #include "fieldgen/core/log.hpp"
 #include "fieldgen/funcdiff/trainer.hpp"
 
+#include <cstdint>
+#include <cstdio>
+
 namespace fieldgen::app {
 namespace {
 
@@ -20,6 +23,17 @@ nn::LrSchedule lr_schedule(const Config& cfg, long steps, long per_epoch) {
       : kind == "cosine" ? nn::LrSchedule::cosine(lr, cfg.get_real("train.lr_floor"), steps)
                          : nn::LrSchedule::constant(lr);
   return s.with_warmup(cfg.get_int("train.warmup"));
+}
+
+// FNV-1a 64-bit hash of the bytes of the parameter values: a fingerprint of the trained weights
+// in the final log line, so that runs (e.g. straight vs resumed) can be compared bit for bit.
+template <class Real> std::uint64_t parameter_hash(const nn::Parameters<Real>& params) {
+  const auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), params.values());
+  const auto* bytes = reinterpret_cast<const unsigned char*>(host.data());
+  std::uint64_t h = 14695981039346656037ull;
+  for (size_t i = 0; i < host.size() * sizeof(Real); ++i)
+    h = (h ^ bytes[i]) * 1099511628211ull;
+  return h;
 }
 
 template <class Real> int train(const Config& cfg) {
@@ -62,8 +76,12 @@ template <class Real> int train(const Config& cfg) {
   log::info(cat("  steps ", trainer.step(), " -> ", o.steps, " (", data.batches_per_epoch(),
                 " per epoch)"));
   const funcdiff::TrainReport r = trainer.run();
+  char hash[32];
+  std::snprintf(hash, sizeof hash, "%016llx",
+                static_cast<unsigned long long>(parameter_hash(params)));
   log::info(cat("done: ", r.steps_done, " steps in ", r.seconds, " s, ", r.seconds_per_step,
                 " s/step, final loss ", r.last_loss, "; checkpoint ", o.checkpoint));
+  log::info(cat("parameter hash ", hash));
   return 0;
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `fieldgen train` and `fieldgen sample` end to end on a tiny model (T = 20, 64 MoGP curves on
-# 32 points): training at 1 and 2 ranks with a checkpoint, resume to more steps, sampling at 2x
+# 32 points): training at 1 and 2 ranks with a checkpoint, resume to more steps (weights bit for
+# bit equal to a straight run, by the parameter hash of the final log line), sampling at 2x
 # the training resolution at 1 and 2 ranks (unconditional and conditioned), and the error paths:
 # a diverging run (huge lr) stops with one numeric error naming the step and keeps its last
 # checkpoint, an off-grid observation is named, --help lists every key.
@@ -34,6 +35,14 @@ for np in 1 2; do
   run "$np" train "${tiny[@]}" --train.steps=6 --train.resume=ck$np.h5 \
     --train.checkpoint=ck${np}b.h5 >resume$np.txt 2>&1 || fail "resume at $np ranks"
   grep -q "steps 4 -> 6" resume$np.txt || fail "resume did not start at step 4 ($np ranks)"
+  run "$np" train "${tiny[@]}" --train.steps=6 --train.checkpoint=straight$np.h5 >straight$np.txt 2>&1 ||
+    fail "straight run at $np ranks"
+  # Bit-identical resume: 6 steps straight == 4 steps, checkpoint, resume, 2 more steps.
+  a=$(grep -o "parameter hash [0-9a-f]*" straight$np.txt)
+  b=$(grep -o "parameter hash [0-9a-f]*" resume$np.txt)
+  [ -n "$a" ] && [ "$a" = "$b" ] || fail "resumed weights differ at $np ranks: '$a' vs '$b'"
+  c=$(grep -o "parameter hash [0-9a-f]*" train$np.txt)
+  [ "$a" != "$c" ] || fail "4 and 6 steps give the same weights at $np ranks"
   run "$np" sample "${tiny[@]}" --train.checkpoint=ck${np}b.h5 --sample.count=5 \
     --sample.points=64 --sample.batch=2 --sample.output=s$np.h5 >sample$np.txt 2>&1 ||
     fail "sample at $np ranks: $(cat sample$np.txt)"
