@@ -28,7 +28,10 @@ template <class Real> int sample(const Config& cfg) {
   const std::string path = cfg.get_string("sample.checkpoint").empty()
                                ? cfg.get_string("train.checkpoint")
                                : cfg.get_string("sample.checkpoint");
-  funcdiff::read_checkpoint_weights(path, params, cfg.get_string("sample.weights") == "ema", comm);
+  check_trained_with(cfg,
+                     funcdiff::read_checkpoint_weights(
+                         path, params, cfg.get_string("sample.weights") == "ema", comm),
+                     path);
 
   funcdiff::Observations obs;
   const std::string obs_path = cfg.get_string("sample.observations");

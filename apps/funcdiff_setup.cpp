@@ -5,6 +5,9 @@
 #include "fieldgen/gaussian/spde_measure.hpp"
 #include "fieldgen/gaussian/white_noise.hpp"
 
+#include <map>
+#include <sstream>
+
 namespace fieldgen::app {
 namespace {
 const long max_int = 1L << 62; // exact in the double that Config keeps ranges in
@@ -128,6 +131,42 @@ template <class Real> NoiseMeasure<Real> make_measure(const Config& cfg, const G
     m.measure = std::make_unique<gaussian::SpdeMeasure<Real>>(*m.dec, p, space);
   }
   return m;
+}
+
+namespace {
+
+// "section.key" -> value of the keys of an effective configuration text (Config::effective_text).
+std::map<std::string, std::string> parse_effective(const std::string& text) {
+  std::map<std::string, std::string> values;
+  std::istringstream in(text);
+  std::string line, section;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#')
+      continue;
+    if (line[0] == '[') {
+      section = line.substr(1, line.find(']') - 1);
+      continue;
+    }
+    const size_t eq = line.find(" = ");
+    if (eq != std::string::npos)
+      values[section + "." + line.substr(0, eq)] = line.substr(eq + 3);
+  }
+  return values;
+}
+
+} // namespace
+
+void check_trained_with(const Config& cfg, const std::string& trained, const std::string& path) {
+  const auto now = parse_effective(cfg.effective_text());
+  for (const auto& [key, value] : parse_effective(trained)) {
+    const std::string section = key.substr(0, key.find('.'));
+    const bool checked = section == "model" || section == "measure" || section == "schedule" ||
+                         key == "train.precision";
+    const auto it = now.find(key);
+    if (checked && it != now.end() && it->second != value)
+      throw ConfigError(cat(key, " = ", it->second, " but the checkpoint ", path,
+                            " was trained with ", key, " = ", value));
+  }
 }
 
 template NoiseMeasure<float> make_measure<float>(const Config&, const Grid&);

@@ -26,4 +26,9 @@ template <class Real> struct NoiseMeasure {
 };
 template <class Real> NoiseMeasure<Real> make_measure(const Config& cfg, const Grid& grid);
 
+// ConfigError naming the key and both values if a model.*, measure.* or schedule.* key or
+// train.precision of cfg differs from the effective configuration stored in a checkpoint:
+// sampling must use the model, noise measure and schedule the weights were trained with.
+void check_trained_with(const Config& cfg, const std::string& trained, const std::string& path);
+
 } // namespace fieldgen::app

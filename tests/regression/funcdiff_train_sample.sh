@@ -4,7 +4,8 @@
 # bit equal to a straight run, by the parameter hash of the final log line), sampling at 2x
 # the training resolution at 1 and 2 ranks (unconditional and conditioned), and the error paths:
 # a diverging run (huge lr) stops with one numeric error naming the step and keeps its last
-# checkpoint, an off-grid observation is named, --help lists every key.
+# checkpoint, an off-grid observation is named, sampling with another measure than the
+# checkpoint's is refused naming the key, --help lists every key.
 # Arguments: $1 fieldgen binary, $2 mpiexec, $3 shared dir (unused here).
 set -u
 fieldgen=$1
@@ -60,6 +61,11 @@ run 2 sample "${tiny[@]}" --train.checkpoint=ck1b.h5 --sample.count=2 --sample.p
 [ "$(grep -ci error bad.txt)" -eq 1 ] || fail "off-grid: not one error line: $(cat bad.txt)"
 grep -q "x = 0.013" bad.txt || fail "off-grid error does not name the point"
 [ -e bad.h5 ] && fail "off-grid run left an output file"
+
+run 1 sample "${tiny[@]}" --measure.kernel=rbf --train.checkpoint=ck1b.h5 --sample.count=1 \
+  --sample.output=mismatch.h5 >mismatch.txt 2>&1 && fail "a measure mismatch was accepted"
+grep -i error mismatch.txt | grep -q "measure.kernel = rbf.*trained with measure.kernel = exponential" ||
+  fail "the mismatch error does not name the key: $(cat mismatch.txt)"
 
 run 2 train "${tiny[@]}" --train.steps=50 --train.lr=1e200 --train.precision=double \
   --train.checkpoint=nan.h5 --train.checkpoint_every=1 >nan.txt 2>&1 && fail "huge lr did not fail"
