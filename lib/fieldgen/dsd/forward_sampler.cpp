@@ -1,7 +1,7 @@
 // Exact forward sample of discrete spatial diffusion and its reverse-rate target (see
-// forward_sampler.hpp). Three kernels: a prefix count that numbers the units of every field, a
-// scatter of the units to their destinations with the rate ratios, both over (batch, channel,
-// point) entries.
+// forward_sampler.hpp). Three kernels over the (batch, channel, point) entries: a check for
+// negative counts, a prefix count that numbers the units of every field, and a scatter of the
+// units to their destinations that also adds up the rate ratios.
 #include "fieldgen/dsd/forward_sampler.hpp"
 
 #include "fieldgen/core/error.hpp"

@@ -12,6 +12,10 @@
 // caller's global id of this draw (e.g. dataset index + N * epoch, < 2^30). The result of a
 // field is therefore the same whichever rank or batch slot processes it.
 //
+// Destinations and counts are exact integers and bit-reproducible on any backend; the targets are
+// sums accumulated with atomics, bit-reproducible on the Serial backend (fixed order) and equal to
+// rounding on a parallel device.
+//
 // Work O(total mass x d x log M) per field; memory: the 1-D kernels of the requested times (see
 // KernelCache::bytes) plus one int64 prefix count per input entry.
 #pragma once
