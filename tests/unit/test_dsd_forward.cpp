@@ -133,17 +133,25 @@ TEST_CASE("dsd forward occupation moments match the analytic marginal") {
   }
 }
 
-TEST_CASE("dsd reverse-rate target matches brute force with the dense 2-D kernel") {
-  const int n0 = 5, n1 = 4;
-  const Grid grid({n0, n1}, {0, 0}, {1, 1}, {true, false});
-  const double rate = 1.3;
+namespace {
+
+// Brute force of R(y, v) = r sum_units P_t(x0 -> y + v) / P_t(x0 -> y) with the dense d-D kernel
+// exp(t r G), G the Kronecker sum of the 1-D generators. Every field holds units at one origin
+// per channel, so each unit's origin is known; origins cover corners, edges and the interior.
+void check_targets_brute_force(const Grid& grid, double rate) {
+  const int dim = grid.dim();
   const TimeGrid times = TimeGrid::logit(6);
   ForwardSampler<double> sampler(grid, rate, times, 99);
-  const auto g2 = dsd_test::kronecker_sum(dsd_test::generator(n0, true), n0,
-                                          dsd_test::generator(n1, false), n1);
-  // Every field holds units at one origin, so each unit's origin is known; origins cover corners,
-  // edges and the interior, times the whole grid.
-  const long np = n0 * n1, nb = np;
+  int n[3] = {1, 1, 1};
+  dsd_test::Matrix g = dsd_test::generator(int(grid.n(0)), grid.periodic(0));
+  int np = int(grid.n(0));
+  n[0] = np;
+  for (int a = 1; a < dim; ++a) {
+    n[a] = int(grid.n(a));
+    g = dsd_test::kronecker_sum(g, np, dsd_test::generator(n[a], grid.periodic(a)), n[a]);
+    np *= n[a];
+  }
+  const long nb = np;
   CountView x0("x0", size_t(nb), 2, size_t(np));
   auto x0_h = Kokkos::create_mirror_view(x0);
   for (long b = 0; b < nb; ++b) {
@@ -153,7 +161,7 @@ TEST_CASE("dsd reverse-rate target matches brute force with the dense 2-D kernel
   Kokkos::deep_copy(x0, x0_h);
   for (int k = 1; k <= times.steps(); ++k) {
     CAPTURE(k);
-    const auto dense = dsd_test::expm(g2, int(np), rate * times.t(k));
+    const auto dense = dsd_test::expm(g, np, rate * times.t(k));
     const auto o = run(sampler, x0, std::vector<int>(size_t(nb), k), iota_draws(nb, 100));
     auto nt = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), o.nt);
     auto target = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), o.target);
@@ -164,15 +172,18 @@ TEST_CASE("dsd reverse-rate target matches brute force with the dense 2-D kernel
         const long origin = c == 0 ? b : (b * 7) % np;
         for (long y = 0; y < np; ++y) {
           const double here = dense[size_t(origin * np + y)];
-          const int y0 = int(y / n1), y1 = int(y % n1);
+          const int yi[3] = {int(y / (n[1] * n[2])), int((y / n[2]) % n[1]), int(y % n[2])};
           moved += nt(b, c, y) > 0 && y != origin;
-          for (int a = 0; a < 2; ++a)
+          for (int a = 0; a < dim; ++a)
             for (int s = -1; s <= 1; s += 2) {
-              int z0 = y0 + (a == 0 ? s : 0), z1 = y1 + (a == 1 ? s : 0);
-              z0 = (z0 + n0) % n0; // axis 0 periodic
+              int z[3] = {yi[0], yi[1], yi[2]};
+              z[a] += s;
+              const bool inside = z[a] >= 0 && z[a] < n[a];
+              z[a] = (z[a] + n[a]) % n[a];
               double expected = 0;
-              if (z1 >= 0 && z1 < n1 && nt(b, c, y) > 0)
-                expected = rate * nt(b, c, y) * dense[size_t(origin * np + z0 * n1 + z1)] / here;
+              if ((inside || grid.periodic(a)) && nt(b, c, y) > 0)
+                expected = rate * nt(b, c, y) *
+                           dense[size_t(origin * np + (z[0] * n[1] + z[1]) * n[2] + z[2])] / here;
               const double got = target(b, c, direction(a, s), y);
               worst = std::max(worst, std::abs(got - expected) / std::max(expected, 1e-300));
               if (expected == 0)
@@ -184,6 +195,13 @@ TEST_CASE("dsd reverse-rate target matches brute force with the dense 2-D kernel
     if (k == times.steps())
       CHECK(moved > 0); // the check above saw units away from their origin
   }
+}
+
+} // namespace
+
+TEST_CASE("dsd reverse-rate target matches brute force with the dense 2-D and 3-D kernels") {
+  check_targets_brute_force(Grid({5, 4}, {0, 0}, {1, 1}, {true, false}), 1.3);
+  check_targets_brute_force(Grid({3, 2, 4}, {0, 0, 0}, {1, 1, 1}, {false, true, false}), 0.9);
 }
 
 TEST_CASE("dsd forward sample of a field is independent of its batch slot") {
