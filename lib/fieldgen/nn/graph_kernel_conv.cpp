@@ -6,6 +6,8 @@
 #include "fieldgen/nn/init.hpp"
 #include "fieldgen/nn/workspace.hpp"
 
+#include <algorithm>
+
 namespace fieldgen::nn {
 
 using Range2 = Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2>>;
@@ -58,8 +60,7 @@ void GraphKernelConv<Real>::compute_kernel(const Parameters<Real>& p,
           name_, "': ", edge_features.extent(0), " edge-feature rows for ", graph_.edges(),
           " edges");
   k_ = kernel_.forward(p, edge_features);
-  ensure(grad_k_, "fieldgen::nn::gno::grad_kernel", k_.extent(0), k_.extent(1));
-  Kokkos::deep_copy(grad_k_, Real(0));
+  std::fill(backward_done_.begin(), backward_done_.end(), false);
 }
 
 template <class Real>
@@ -74,26 +75,30 @@ Tensor3<Real> GraphKernelConv<Real>::forward(const Parameters<Real>& p, const Te
   if (in_.size() <= size_t(slot)) {
     in_.resize(size_t(slot) + 1);
     out_.resize(size_t(slot) + 1);
+    grad_z_.resize(size_t(slot) + 1);
+    backward_done_.resize(size_t(slot) + 1, false);
   }
   in_[size_t(slot)] = h;
   Tensor3<Real>& out = out_[size_t(slot)];
   ensure(out, "fieldgen::nn::gno::conv_out", nb, w, nt);
 
-  // Mean message: out[b][o][i] = (1/|N(i)|) sum_e sum_c h[b][c][j_e] K[b e][c w + o].
+  // Mean message: out[b][o][i] = (1/|N(i)|) sum_e sum_c h[b][c][j_e] K[b e][c w + o], with o
+  // innermost so that each kernel matrix is read contiguously.
   const IndexView offsets = graph_.offsets, cols = graph_.columns;
   const Vector<Real> inv = inv_degree_;
   const Tensor2<Real> k = k_;
   const Tensor3<Real> y = out;
   Kokkos::parallel_for(
       "fieldgen::nn::gno::aggregate", Range2({0, 0}, {nb, nt}), KOKKOS_LAMBDA(long b, long i) {
-        for (long o = 0; o < w; ++o) {
-          Real acc = 0;
-          for (long e = offsets(i); e < offsets(i + 1); ++e) {
-            const long j = cols(e);
-            for (long c = 0; c < w; ++c)
-              acc += h(b, c, j) * k(b * ne + e, c * w + o);
+        for (long o = 0; o < w; ++o)
+          y(b, o, i) = Real(0);
+        for (long e = offsets(i); e < offsets(i + 1); ++e) {
+          const long j = cols(e);
+          for (long c = 0; c < w; ++c) {
+            const Real hc = h(b, c, j) * inv(i);
+            for (long o = 0; o < w; ++o)
+              y(b, o, i) += hc * k(b * ne + e, c * w + o);
           }
-          y(b, o, i) = acc * inv(i);
         }
       });
   // Root term: out_b += R^T h_b over the targets (the first nt source columns).
@@ -123,8 +128,9 @@ Tensor3<Real> GraphKernelConv<Real>::backward(const Parameters<Real>& p,
           "GraphKernelConv '", name_, "': grad_out [", grad_out.extent(0), "][", grad_out.extent(1),
           "][", grad_out.extent(2), "] but output [", y.extent(0), "][", y.extent(1), "][",
           y.extent(2), "]");
-  ensure(grad_z_, "fieldgen::nn::gno::grad_z", nb, w, nt);
-  const Tensor3<Real> gz = grad_z_;
+  ensure(grad_z_[size_t(slot)], "fieldgen::nn::gno::grad_z", nb, w, nt);
+  const Tensor3<Real> gz = grad_z_[size_t(slot)];
+  backward_done_[size_t(slot)] = true;
   Kokkos::parallel_for(
       "fieldgen::nn::gno::relu_grad", Range2({0, 0}, {nb * w, nt}), KOKKOS_LAMBDA(long bo, long i) {
         const long b = bo / w, o = bo % w;
@@ -153,12 +159,11 @@ Tensor3<Real> GraphKernelConv<Real>::backward(const Parameters<Real>& p,
          Matrix<Real>(grad_in_.data() + b * w * ns, w, nt, ns));
   }
 
-  // Messages: d h[b][c][j] += sum_{e into j} inv(i_e) sum_o K[b e][c w + o] gz[b][o][i_e] and
-  // dK[b e][c w + o] += inv(i_e) gz[b][o][i_e] h[b][c][j_e].
-  const IndexView cols = graph_.columns, rows = edge_row_, t_off = transpose_.offsets,
-                  t_edges = transpose_.edges;
+  // Messages: d h[b][c][j] += sum_{e into j} inv(i_e) sum_o K[b e][c w + o] gz[b][o][i_e]; dK
+  // waits for backward_kernel (one pass over all slots instead of one per slot).
+  const IndexView rows = edge_row_, t_off = transpose_.offsets, t_edges = transpose_.edges;
   const Vector<Real> inv = inv_degree_;
-  const Tensor2<Real> k = k_, gk = grad_k_;
+  const Tensor2<Real> k = k_;
   const Tensor3<Real> gh = grad_in_;
   Kokkos::parallel_for(
       "fieldgen::nn::gno::message_grad", Range2({0, 0}, {nb, ns}), KOKKOS_LAMBDA(long b, long j) {
@@ -174,18 +179,32 @@ Tensor3<Real> GraphKernelConv<Real>::backward(const Parameters<Real>& p,
           gh(b, c, j) += acc;
         }
       });
-  Kokkos::parallel_for(
-      "fieldgen::nn::gno::kernel_grad", Range2({0, 0}, {nb, ne}), KOKKOS_LAMBDA(long b, long e) {
-        const long i = rows(e), j = cols(e);
-        for (long c = 0; c < w; ++c)
-          for (long o = 0; o < w; ++o)
-            gk(b * ne + e, c * w + o) += inv(i) * gz(b, o, i) * h(b, c, j);
-      });
   return grad_in_;
 }
 
 template <class Real>
 Tensor2<Real> GraphKernelConv<Real>::backward_kernel(const Parameters<Real>& p) {
+  // dK[b e][c w + o] = inv(i_e) sum_{slots} gz_s[b][o][i_e] h_s[b][c][j_e].
+  const long w = width_, ne = graph_.edges(), nb = long(k_.extent(0)) / std::max(1L, ne);
+  ensure(grad_k_, "fieldgen::nn::gno::grad_kernel", k_.extent(0), k_.extent(1));
+  Kokkos::deep_copy(grad_k_, Real(0));
+  const IndexView rows = edge_row_, cols = graph_.columns;
+  const Vector<Real> inv = inv_degree_;
+  const Tensor2<Real> gk = grad_k_;
+  for (size_t s = 0; s < backward_done_.size(); ++s) {
+    if (!backward_done_[s])
+      continue;
+    const Tensor3<Real> gz = grad_z_[s], h = in_[s];
+    Kokkos::parallel_for(
+        "fieldgen::nn::gno::kernel_grad", Range2({0, 0}, {nb, ne}), KOKKOS_LAMBDA(long b, long e) {
+          const long i = rows(e), j = cols(e);
+          for (long c = 0; c < w; ++c) {
+            const Real hc = inv(i) * h(b, c, j);
+            for (long o = 0; o < w; ++o)
+              gk(b * ne + e, c * w + o) += hc * gz(b, o, i);
+          }
+        });
+  }
   return kernel_.backward(p, grad_k_);
 }
 

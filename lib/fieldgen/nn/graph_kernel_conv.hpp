@@ -9,7 +9,8 @@
 // The edge features e_ij do not change from one application to the next (the reference builds
 // them once from the input function), so kappa is evaluated once per forward (compute_kernel)
 // and the same layer is applied `depth` times (weights shared, slots 0..depth-1); backward of each
-// application accumulates d loss / d K, and backward_kernel() then runs kappa's backward once.
+// application keeps its output gradient, and backward_kernel() forms d loss / d K over all of
+// them in one pass and runs kappa's backward once.
 #pragma once
 
 #include "fieldgen/nn/edge_mlp.hpp"
@@ -32,15 +33,16 @@ public:
   // The graph: targets <= sources, target i is source i. Rows without neighbours give 0.
   void set_graph(const RadiusGraph& graph);
   // edge_features [batch * edges][kernel_in], row b * edges + e (must stay unchanged until
-  // backward_kernel). Clears the accumulated kernel gradient.
+  // backward_kernel).
   void compute_kernel(const Parameters<Real>& p, const Tensor2<Real>& edge_features);
   // h [batch][width][sources] -> [batch][width][targets]; h must stay unchanged until backward
   // of the same slot.
   Tensor3<Real> forward(const Parameters<Real>& p, const Tensor3<Real>& h, int slot);
   // grad_out [batch][width][targets] -> d loss / d h [batch][width][sources]; adds R and b
-  // gradients and accumulates d loss / d K.
+  // gradients and keeps what d loss / d K needs.
   Tensor3<Real> backward(const Parameters<Real>& p, const Tensor3<Real>& grad_out, int slot);
-  // Adds kappa's parameter gradients; returns d loss / d edge_features.
+  // Forms d loss / d K from the slots whose backward ran since compute_kernel, adds kappa's
+  // parameter gradients; returns d loss / d edge_features.
   Tensor2<Real> backward_kernel(const Parameters<Real>& p);
 
   long width() const { return width_; }
@@ -56,9 +58,10 @@ private:
   GraphTranspose transpose_;
   IndexView edge_row_; // [edges]: target of each edge
   Vector<Real> inv_degree_;
-  Tensor2<Real> k_, grad_k_;            // [batch * edges][width^2]
-  std::vector<Tensor3<Real>> in_, out_; // per slot
-  Tensor3<Real> grad_z_, grad_in_;
+  Tensor2<Real> k_, grad_k_;                     // [batch * edges][width^2]
+  std::vector<Tensor3<Real>> in_, out_, grad_z_; // per slot: input, output, d loss / d (pre-ReLU)
+  std::vector<bool> backward_done_;              // per slot, since the last compute_kernel
+  Tensor3<Real> grad_in_;
 };
 
 } // namespace fieldgen::nn
