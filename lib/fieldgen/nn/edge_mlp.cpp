@@ -11,30 +11,26 @@ namespace {
 
 // y[r][c] = max(y[r][c] + bias[c], 0) (relu) or y[r][c] + bias[c].
 template <class Real> void add_bias(const Tensor2<Real>& y, const Vector<Real>& bias, bool relu) {
-  const long cols = long(y.extent(1));
-  Real* v = y.data();
-  const Real* b = bias.data();
   Kokkos::parallel_for(
-      "fieldgen::nn::edge_mlp::bias_relu", Kokkos::RangePolicy<ExecSpace>(0, y.size()),
-      KOKKOS_LAMBDA(long k) {
-        const Real z = v[k] + b[k % cols];
-        v[k] = relu && z < Real(0) ? Real(0) : z;
+      "fieldgen::nn::edge_mlp::bias_relu",
+      Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2>>({0, 0},
+                                                        {long(y.extent(0)), long(y.extent(1))}),
+      KOKKOS_LAMBDA(long r, long c) {
+        const Real z = y(r, c) + bias(c);
+        y(r, c) = relu && z < Real(0) ? Real(0) : z;
       });
 }
 
-// d bias[c] += sum_r g[r][c] (a fixed-order loop per column).
-template <class Real> void add_column_sums(const Tensor2<Real>& g, const Vector<Real>& grad_bias) {
+// d bias += 1^T g: one GEMM with a ones row (row-contiguous reads of g).
+template <class Real>
+void add_column_sums(const Tensor2<Real>& g, const Vector<Real>& grad_bias, Vector<Real>& ones) {
   const long rows = long(g.extent(0)), cols = long(g.extent(1));
-  const Real* v = g.data();
-  Real* gb = grad_bias.data();
-  Kokkos::parallel_for(
-      "fieldgen::nn::edge_mlp::bias_grad", Kokkos::RangePolicy<ExecSpace>(0, cols),
-      KOKKOS_LAMBDA(long c) {
-        Real s = 0;
-        for (long r = 0; r < rows; ++r)
-          s += v[r * cols + c];
-        gb[c] += s;
-      });
+  if (long(ones.extent(0)) != rows) {
+    ones = Vector<Real>("fieldgen::nn::edge_mlp::ones", size_t(rows));
+    Kokkos::deep_copy(ones, Real(1));
+  }
+  gemm(Op::N, Op::N, Real(1), Matrix<const Real>(ones.data(), 1, rows),
+       Matrix<const Real>(g.data(), rows, cols), Real(1), Matrix<Real>(grad_bias.data(), 1, cols));
 }
 
 // g *= [a > 0]: the ReLU derivative, read from the layer's output a = ReLU(z).
@@ -110,7 +106,7 @@ Tensor2<Real> EdgeMlp<Real>::backward(const Parameters<Real>& p, const Tensor2<R
     gemm(Op::T, Op::N, Real(1), Matrix<const Real>(g.data(), rows, no),
          Matrix<const Real>(x.data(), rows, ni), Real(1),
          Matrix<Real>(p.grad(weight_[size_t(l)]).data(), no, ni));
-    add_column_sums(g, p.grad(bias_[size_t(l)]));
+    add_column_sums(g, p.grad(bias_[size_t(l)]), ones_);
     ensure(grad_[size_t(l)], "fieldgen::nn::edge_mlp::grad", rows, ni);
     gemm(Op::N, Op::N, Real(1), Matrix<const Real>(g.data(), rows, no),
          Matrix<const Real>(p.value(weight_[size_t(l)]).data(), no, ni), Real(0),

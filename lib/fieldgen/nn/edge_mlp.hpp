@@ -36,6 +36,7 @@ private:
   std::string name_;
   std::vector<int> weight_, bias_;
   Tensor2<Real> in_;
+  Vector<Real> ones_;               // [rows], for the bias gradients
   std::vector<Tensor2<Real>> out_;  // per layer: ReLU(z) for hidden layers, z for the last
   std::vector<Tensor2<Real>> grad_; // per layer: d loss / d (layer input)
 };
