@@ -9,8 +9,8 @@ namespace fieldgen::app {
 
 using Args = std::vector<std::string>;
 
-int command_data(const Args& args); // generate or import a dataset into HDF5
-int command_eval(const Args& args); // metrics of generated vs reference samples
+int command_data(const Args& args);   // generate or import a dataset into HDF5
+int command_eval(const Args& args);   // metrics of generated vs reference samples
 int command_sample(const Args& args); // FuncDiff sampling from a checkpoint
 int command_train(const Args& args);  // FuncDiff training
 

@@ -17,10 +17,17 @@ struct Command {
 
 const std::map<std::string, Command>& commands() {
   static const std::map<std::string, Command> table = {
-      {"data", {fieldgen::app::command_data, "generate (MoGP, Linear) or import (CSV, IDX) a dataset into HDF5"}},
-      {"eval", {fieldgen::app::command_eval, "metrics of generated vs reference samples (+ FPCA, GP baselines)"}},
-      {"sample", {fieldgen::app::command_sample, "generate curves with a trained FuncDiff model (optionally conditioned)"}},
-      {"train", {fieldgen::app::command_train, "train the FuncDiff FNO denoiser (checkpoint, resume)"}},
+      {"data",
+       {fieldgen::app::command_data,
+        "generate (MoGP, Linear) or import (CSV, IDX) a dataset into HDF5"}},
+      {"eval",
+       {fieldgen::app::command_eval,
+        "metrics of generated vs reference samples (+ FPCA, GP baselines)"}},
+      {"sample",
+       {fieldgen::app::command_sample,
+        "generate curves with a trained FuncDiff model (optionally conditioned)"}},
+      {"train",
+       {fieldgen::app::command_train, "train the FuncDiff FNO denoiser (checkpoint, resume)"}},
   };
   return table;
 }
@@ -46,8 +53,8 @@ int main(int argc, char** argv) {
   try {
     const auto it = commands().find(argv[1]);
     if (it == commands().end())
-      throw fieldgen::ConfigError(fieldgen::cat("unknown command '", argv[1],
-                                                "' (see 'fieldgen --help')"));
+      throw fieldgen::ConfigError(
+          fieldgen::cat("unknown command '", argv[1], "' (see 'fieldgen --help')"));
     return it->second.run(fieldgen::app::Args(argv + 2, argv + argc));
   } catch (const fieldgen::Error& e) {
     return runtime.fail(e);
