@@ -5,6 +5,8 @@
 // Double, to 1e-12.
 #include <doctest/doctest.h>
 
+#include "test_views.hpp"
+
 #include "fieldgen/core/comm.hpp"
 #include "fieldgen/core/rng.hpp"
 #include "fieldgen/nn/gno.hpp"
@@ -16,13 +18,9 @@
 
 using namespace fieldgen;
 using namespace fieldgen::nn;
+using fieldgen::testing::host;
 
 namespace {
-
-template <class V> std::vector<double> host(const V& v) {
-  const auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v);
-  return std::vector<double>(h.data(), h.data() + h.size());
-}
 
 // max |a - b| / max(1, max |b|): absolute for values of order one, relative for the larger
 // parameter gradients (sums over all points).

@@ -5,6 +5,8 @@
 // each rank adds its own points' share). The same holds for the whole FNO. Double, to 1e-12.
 #include <doctest/doctest.h>
 
+#include "test_views.hpp"
+
 #include "fieldgen/core/rng.hpp"
 #include "fieldgen/mesh/decomposition.hpp"
 #include "fieldgen/nn/fno.hpp"
@@ -18,13 +20,9 @@
 
 using namespace fieldgen;
 using namespace fieldgen::nn;
+using fieldgen::testing::host;
 
 namespace {
-
-template <class V> std::vector<double> host(const V& v) {
-  const auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v);
-  return std::vector<double>(h.data(), h.data() + h.size());
-}
 
 template <class V> void set(const V& v, const std::vector<double>& values) {
   auto h = Kokkos::create_mirror_view(v);

@@ -2,6 +2,8 @@
 // the FNO as a whole, in 1-D and 2-D: input and parameter gradients to relative error < 1e-6.
 #include <doctest/doctest.h>
 
+#include "test_views.hpp"
+
 #include "gradient_check.hpp"
 
 #include "fieldgen/nn/activation.hpp"
@@ -14,18 +16,11 @@
 using namespace fieldgen;
 using namespace fieldgen::nn;
 using fieldgen::testing::check_gradients;
+using fieldgen::testing::fill_normal;
 
 namespace {
 
 constexpr double tolerance = 1e-6;
-
-template <class View> void fill_normal(const View& v, std::uint64_t seed, double scale = 1.0) {
-  auto h = Kokkos::create_mirror_view(v);
-  const CounterRng rng(seed, purpose_id("test.fill"));
-  for (size_t i = 0; i < h.size(); ++i)
-    h.data()[i] = scale * rng.normal(i, 0);
-  Kokkos::deep_copy(v, h);
-}
 
 template <class Model> Parameters<double> make_parameters(Model& model, std::uint64_t seed = 3) {
   Parameters<double> p;

@@ -3,6 +3,8 @@
 // linear layer and the time embedding against naive loops, and the initialisation rules.
 #include <doctest/doctest.h>
 
+#include "test_views.hpp"
+
 #include "fieldgen/nn/activation.hpp"
 #include "fieldgen/nn/bias.hpp"
 #include "fieldgen/nn/gemm.hpp"
@@ -15,21 +17,10 @@
 
 using namespace fieldgen;
 using namespace fieldgen::nn;
+using fieldgen::testing::fill_normal;
+using fieldgen::testing::host;
 
 namespace {
-
-template <class View> void fill_normal(const View& v, std::uint64_t seed) {
-  auto h = Kokkos::create_mirror_view(v);
-  const CounterRng rng(seed, purpose_id("test.fill"));
-  for (size_t i = 0; i < h.size(); ++i)
-    h.data()[i] = typename View::value_type(rng.normal(i, 0));
-  Kokkos::deep_copy(v, h);
-}
-
-template <class View> std::vector<double> host(const View& v) {
-  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v);
-  return std::vector<double>(h.data(), h.data() + h.size());
-}
 
 // C = alpha op(A) op(B) + beta C on row-major host arrays with leading dimensions.
 void naive_gemm(Op oa, Op ob, long m, long n, long k, double alpha, const std::vector<double>& a,

@@ -4,6 +4,8 @@
 // that partial mode sums of a split field add up to the transform of the whole field.
 #include <doctest/doctest.h>
 
+#include "test_views.hpp"
+
 #include "fieldgen/nn/fno.hpp"
 #include "fieldgen/nn/spectral_conv.hpp"
 
@@ -15,22 +17,11 @@
 
 using namespace fieldgen;
 using namespace fieldgen::nn;
+using fieldgen::testing::fill_normal;
+using fieldgen::testing::host;
 using cplx = std::complex<double>;
 
 namespace {
-
-template <class View> void fill_normal(const View& v, std::uint64_t seed) {
-  auto h = Kokkos::create_mirror_view(v);
-  const CounterRng rng(seed, purpose_id("test.fill"));
-  for (size_t i = 0; i < h.size(); ++i)
-    h.data()[i] = typename View::value_type(rng.normal(i, 0));
-  Kokkos::deep_copy(v, h);
-}
-
-template <class View> std::vector<double> host(const View& v) {
-  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v);
-  return std::vector<double>(h.data(), h.data() + h.size());
-}
 
 // A fresh copy of a tensor (layer outputs are buffers reused by the layer's next call).
 Tensor3<double> copy_of(const Tensor3<double>& t) {
