@@ -1,6 +1,9 @@
 // Sampler: ancestral and conditional DDPM sampling (sampler.hpp).
 #include "fieldgen/funcdiff/sampler.hpp"
 
+#include "fieldgen/core/log.hpp"
+#include "fieldgen/core/timer.hpp"
+
 #include "fieldgen/core/error.hpp"
 
 #include <algorithm>
@@ -102,9 +105,15 @@ data::Range Sampler<Real>::generate_sharded(long total, long chunk, const Comm& 
   const data::Range r = sample_range(total, chunk, comm.rank(), comm.size());
   const long n = measure_.local_points();
   out.assign(size_t(r.count * n), Real(0));
+  const Stopwatch clock;
   for (long k = 0; k < r.count; k += chunk) {
     const long m = std::min(chunk, r.count - k);
     generate(std::uint64_t(r.first + k), m, out.data() + k * n, obs, n_free);
+    // Progress of rank 0's share (every rank holds about the same number of curves).
+    const double s = clock.seconds(), rate = double(k + m) / s;
+    log::info("sampled ", k + m, "/", r.count, " curves on rank 0 (", comm.size(), " ranks, ",
+              total, " in all), ", rate, " curves/s per rank, ETA ",
+              long(double(r.count - k - m) / rate), " s");
   }
   return r;
 }
