@@ -112,33 +112,24 @@ Tensor3<Real> Fno<Real>::forward(const Parameters<Real>& p, const Tensor3<Real>&
              o1 = two_d ? b.offset[1] : 0, l1 = two_d ? b.local[1] : 1;
   const Tensor3<Real> in = input_;
   const long tc = 1 + dim();
-  if (config_.time == TimeInput::Channel) {
-    const double inv_max_t = 1.0 / config_.max_t;
-    Kokkos::parallel_for(
-        "fieldgen::nn::fno_input",
-        Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2>>({0, 0}, {nb, np}),
-        KOKKOS_LAMBDA(long bi, long q) {
-          in(bi, 0, q) = u(bi, 0, q);
-          in(bi, 1, q) = Real(linspace01(o0 + q / l1, n0));
-          if (two_d)
-            in(bi, 2, q) = Real(linspace01(o1 + q % l1, n1));
+  // Channel: one channel t / max_t (the reference); Embedding: time_channels channels of e(t).
+  const bool channel = config_.time == TimeInput::Channel;
+  const double inv_max_t = 1.0 / config_.max_t;
+  const Tensor2<Real> e = channel ? Tensor2<Real>() : time_->forward(p, t);
+  const long ne = channel ? 0 : config_.time_channels;
+  Kokkos::parallel_for(
+      "fieldgen::nn::fno_input",
+      Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2>>({0, 0}, {nb, np}),
+      KOKKOS_LAMBDA(long bi, long q) {
+        in(bi, 0, q) = u(bi, 0, q);
+        in(bi, 1, q) = Real(linspace01(o0 + q / l1, n0));
+        if (two_d)
+          in(bi, 2, q) = Real(linspace01(o1 + q % l1, n1));
+        if (channel)
           in(bi, tc, q) = Real(double(t(bi)) * inv_max_t);
-        });
-  } else {
-    const Tensor2<Real> e = time_->forward(p, t);
-    const long ne = config_.time_channels;
-    Kokkos::parallel_for(
-        "fieldgen::nn::fno_input",
-        Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2>>({0, 0}, {nb, np}),
-        KOKKOS_LAMBDA(long bi, long q) {
-          in(bi, 0, q) = u(bi, 0, q);
-          in(bi, 1, q) = Real(linspace01(o0 + q / l1, n0));
-          if (two_d)
-            in(bi, 2, q) = Real(linspace01(o1 + q % l1, n1));
-          for (long c = 0; c < ne; ++c)
-            in(bi, tc + c, q) = e(bi, c);
-        });
-  }
+        for (long c = 0; c < ne; ++c)
+          in(bi, tc + c, q) = e(bi, c);
+      });
 
   Tensor3<Real> h = lift_.forward(p, input_);
   for (int l = 0; l < config_.depth; ++l) {
