@@ -13,6 +13,7 @@
 #include "fieldgen/data/idx.hpp"
 #include "fieldgen/data/linear.hpp"
 #include "fieldgen/data/mogp.hpp"
+#include "fieldgen/data/point_set.hpp"
 #include "fieldgen/data/scatter.hpp"
 #include "fieldgen/data/transforms.hpp"
 #include "fieldgen/io/field_file.hpp"
@@ -30,7 +31,8 @@ const long max_int = 1L << 62;
 
 Config make_config() {
   Config c("data", "Generates (mogp, linear) or imports (csv, idx) a dataset into an HDF5 field "
-                   "file:\n/fields [N, C, n1(, n2)], /labels [N] when known, /provenance.");
+                   "file:\n/fields [N, C, n1(, n2)], /labels [N] when known, /coords [N, n, 1] "
+                   "(data.layout = random), /provenance.");
   c.add_choice("data.kind", "mogp",
                "mogp: mixture of 2 Gaussian processes; linear: random lines; csv: curves, one "
                "per row; idx: (Fashion-)MNIST images",
@@ -38,6 +40,11 @@ Config make_config() {
       .add_int("data.n", 1000, "number of samples to generate (mogp, linear)", 1, 100000000)
       .add_int("data.points", 64, "grid points on [0, 1] (mogp, linear)", 2, 8192)
       .add_int("data.seed", 1, "random seed (mogp, linear); stored in /provenance", 0, max_int)
+      .add_choice("data.layout", "grid",
+                  "mogp points: grid (j / (points - 1)) or random (uniform in [0, 1], sorted, one "
+                  "set for all samples, stored in /coords; see data/point_set.hpp)",
+                  {"grid", "random"})
+      .add_int("data.point_seed", 0, "seed of the random point set (0 = data.seed)", 0, max_int)
       .add_string("data.csv_path", "", "CSV file, one curve per row (csv)")
       .add_choice("data.csv_header", "auto",
                   "first line is a header (auto: if it has a non-numeric cell after the first)",
@@ -93,6 +100,8 @@ void check_config(const Config& c) {
       throw ConfigError(cat("data.rescale_min = ", c.get_real("data.rescale_min"),
                             " must be below data.rescale_max = ", c.get_real("data.rescale_max")));
   }
+  if (c.get_string("data.layout") == "random" && kind != "mogp")
+    throw ConfigError(cat("data.layout = random applies to data.kind = mogp only, not ", kind));
   if (c.get_int("data.levels") > 0 && !counts_kind(c))
     throw ConfigError("data.levels applies to counts only (data.kind = idx, or csv with "
                       "data.csv_kind = counts)");
@@ -109,7 +118,8 @@ struct Outcome {
 // `type` is the stored element type (HDF5 converts from T).
 template <class T>
 Outcome write_file(const Config& cfg, const Comm& comm, const io::FieldMeta& meta, io::Dtype type,
-                   const std::vector<T>& local, const std::vector<std::int64_t>& labels) {
+                   const std::vector<T>& local, const std::vector<std::int64_t>& labels,
+                   const gaussian::Coordinates& points = {}) {
   const data::Range range = data::block_range(meta.samples, comm.rank(), comm.size());
   io::Provenance provenance;
   provenance.config = cfg.effective_text();
@@ -119,6 +129,8 @@ Outcome write_file(const Config& cfg, const Comm& comm, const io::FieldMeta& met
   writer.write_fields(range.first, range.count, local.data());
   if (meta.labels)
     writer.write_labels(range.first, range.count, labels.data());
+  if (meta.coords)
+    writer.write_coords(range.first, range.count, data::repeat_points(points, range.count).data());
   writer.commit();
   return {meta, type, data::field_stats(comm, local)};
 }
@@ -128,10 +140,19 @@ Outcome generate(const Config& cfg, const Comm& comm) {
   const long points = cfg.get_int("data.points");
   io::FieldMeta meta = io::FieldMeta::on_unit_box(cfg.get_int("data.n"), {points});
   meta.labels = mogp; // the mixture component of each curve
+  meta.coords = cfg.get_string("data.layout") == "random";
   const data::Range range = data::block_range(meta.samples, comm.rank(), comm.size());
   std::vector<double> values(size_t(range.count * points));
   std::vector<std::int64_t> labels(size_t(range.count));
   const auto seed = std::uint64_t(cfg.get_int("data.seed"));
+  if (meta.coords) {
+    const long point_seed = cfg.get_int("data.point_seed");
+    const gaussian::Coordinates x =
+        data::random_points(point_seed > 0 ? std::uint64_t(point_seed) : seed, points, 1);
+    data::generate_mogp_at(seed, std::vector<double>(x.data(), x.data() + points), range.first,
+                           range.count, values.data(), labels.data());
+    return write_file(cfg, comm, meta, io::Dtype::Float64, values, labels, x);
+  }
   if (mogp)
     data::generate_mogp(seed, points, range.first, range.count, values.data(), labels.data());
   else
@@ -241,7 +262,8 @@ void print_summary(const Config& cfg, const Comm& comm, const Outcome& o, double
   std::printf("  samples   %ld (%s, %s)\n", m.samples, m.kind.c_str(),
               m.labels ? "with labels" : "no labels");
   std::printf("  shape     [%s] %s\n", shape.c_str(), io::dtype_name(o.type));
-  std::printf("  grid      %s\n", m.grid().describe().c_str());
+  std::printf("  grid      %s%s\n", m.grid().describe().c_str(),
+              m.coords ? " (random points in /coords)" : "");
   std::printf("  values    min %.6g  max %.6g  mean %.6g  std %.6g\n", o.stats.min, o.stats.max,
               o.stats.mean, o.stats.std);
   std::printf("  output    %s\n", cfg.get_string("output.path").c_str());

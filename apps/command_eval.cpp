@@ -105,6 +105,18 @@ void check_fields(const Config& cfg, const std::string& key, const io::FieldFile
       throw DataError(cat("grids differ: ", r.name(), " has ", m.grid().describe(), ", ",
                           like->name(), " has ", o.grid().describe()),
                       ErrorScope::Collective);
+    // Scattered points (/coords): statistics are compared point by point, so the point sets
+    // (first sample's) must agree too.
+    const bool both = m.coords && o.coords;
+    std::vector<double> a(size_t(both ? m.points() * m.dim() : 0)), b(a.size());
+    if (both) {
+      r.read_coords(0, 1, a.data());
+      like->read_coords(0, 1, b.data());
+    }
+    if (m.coords != o.coords || a != b)
+      throw DataError(cat("point sets differ: ", r.name(), " and ", like->name(),
+                          " must both be on one grid or carry the same /coords"),
+                      ErrorScope::Collective);
   }
 }
 

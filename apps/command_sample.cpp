@@ -1,12 +1,15 @@
 // `fieldgen sample`: ancestral (optionally conditioned) FuncDiff sampling from a training
 // checkpoint on a grid of sample.points points (any resolution; the noise measure is rebuilt on
-// it), sharded over ranks in fixed chunks, written atomically as a field file with provenance.
+// it) or, for the GNO, on the point set of another field file (sample.points_from), sharded over
+// ranks in fixed chunks, written atomically as a field file with provenance. GNO conditioning
+// adds observed points that are not sampling points to the set; scattered sets go to /coords.
 #include "commands.hpp"
 #include "funcdiff_setup.hpp"
 
 #include "fieldgen/core/comm.hpp"
 #include "fieldgen/core/log.hpp"
 #include "fieldgen/core/timer.hpp"
+#include "fieldgen/data/point_set.hpp"
 #include "fieldgen/funcdiff/checkpoint.hpp"
 #include "fieldgen/funcdiff/sampler.hpp"
 #include "fieldgen/io/field_file.hpp"
@@ -17,13 +20,33 @@ namespace {
 template <class Real> int sample(const Config& cfg) {
   const Comm comm;
   const Stopwatch clock;
-  const long points = cfg.get_int("sample.points"), count = cfg.get_int("sample.count");
+  const long count = cfg.get_int("sample.count");
+  const std::string points_from = cfg.get_string("sample.points_from");
+  bool scattered = !points_from.empty();
+  gaussian::Coordinates coords =
+      scattered ? data::read_point_set(points_from, comm)
+                : gaussian::grid_coordinates(Grid::unit({cfg.get_int("sample.points")}));
+  const long base_points = long(coords.extent(0));
+  funcdiff::Observations obs;
+  const std::string obs_path = cfg.get_string("sample.observations");
+  if (!obs_path.empty()) {
+    std::vector<double> x, y;
+    funcdiff::read_xy(obs_path, comm, x, y);
+    if (cfg.get_string("model.kind") == "gno") {
+      // Off-grid observations join the points the GNO and the measure run on.
+      obs = funcdiff::place_observations(coords, x, y, obs_path);
+      scattered = scattered || long(coords.extent(0)) > base_points;
+    } else {
+      obs = funcdiff::match_to_grid(Grid::unit({base_points}), x, y, obs_path);
+    }
+  }
+  const long points = long(coords.extent(0));
   const Grid grid = Grid::unit({points});
   const funcdiff::Schedule schedule = make_schedule(cfg);
-  NoiseMeasure<Real> noise = make_measure<Real>(cfg, grid);
-  nn::Fno<Real> fno(fno_config(cfg));
+  NoiseMeasure<Real> noise = make_measure<Real>(cfg, grid, coords, scattered);
+  Model<Real> model = make_model<Real>(cfg, coords);
   nn::Parameters<Real> params;
-  fno.reserve(params);
+  model.denoiser().reserve(params);
   params.allocate();
   const std::string path = cfg.get_string("sample.checkpoint").empty()
                                ? cfg.get_string("train.checkpoint")
@@ -33,14 +56,7 @@ template <class Real> int sample(const Config& cfg) {
                          path, params, cfg.get_string("sample.weights") == "ema", comm),
                      path);
 
-  funcdiff::Observations obs;
-  const std::string obs_path = cfg.get_string("sample.observations");
-  if (!obs_path.empty()) {
-    std::vector<double> x, y;
-    funcdiff::read_xy(obs_path, comm, x, y);
-    obs = funcdiff::match_to_grid(grid, x, y, obs_path);
-  }
-  funcdiff::Sampler<Real> sampler(fno, params, *noise.measure, schedule,
+  funcdiff::Sampler<Real> sampler(model.denoiser(), params, *noise.measure, schedule,
                                   std::uint64_t(cfg.get_int("sample.seed")));
   std::vector<Real> values;
   const data::Range r =
@@ -51,13 +67,16 @@ template <class Real> int sample(const Config& cfg) {
   prov.config = cfg.effective_text();
   prov.seed = cfg.get_int("sample.seed");
   prov.ranks = comm.size();
-  io::FieldFileWriter w(cfg.get_string("sample.output"),
-                        io::FieldMeta::on_unit_box(count, {points}), io::Dtype::Float64, prov,
-                        comm);
+  io::FieldMeta meta = io::FieldMeta::on_unit_box(count, {points});
+  meta.coords = scattered;
+  io::FieldFileWriter w(cfg.get_string("sample.output"), meta, io::Dtype::Float64, prov, comm);
   w.write_fields(r.first, r.count, values.data());
+  if (scattered)
+    w.write_coords(r.first, r.count, data::repeat_points(coords, r.count).data());
   w.commit();
   log::info(cat(
-      "fieldgen sample: ", count, " curves on ", grid.describe(), " from ", path, " (",
+      "fieldgen sample: ", count, " curves on ",
+      scattered ? cat(points, " scattered points") : grid.describe(), " from ", path, " (",
       cfg.get_string("sample.weights"), " weights), ",
       obs_path.empty() ? std::string("unconditional")
                        : cat(obs.size(), " observations, n_free ", cfg.get_int("sample.n_free")),

@@ -1,11 +1,12 @@
-// `fieldgen train`: data-parallel training of the FuncDiff FNO denoiser (funcdiff/trainer.hpp) on
-// a field file of 1-D curves, with checkpoints and bit-identical resume; prints the seconds per
-// step at the end on rank 0.
+// `fieldgen train`: data-parallel training of the FuncDiff denoiser (FNO or GNO, model.kind;
+// funcdiff/trainer.hpp) on a field file of 1-D curves, with checkpoints and bit-identical resume;
+// prints the seconds per step at the end on rank 0.
 #include "commands.hpp"
 #include "funcdiff_setup.hpp"
 
 #include "fieldgen/core/comm.hpp"
 #include "fieldgen/core/log.hpp"
+#include "fieldgen/data/point_set.hpp"
 #include "fieldgen/funcdiff/trainer.hpp"
 
 #include <cstdint>
@@ -47,11 +48,15 @@ template <class Real> int train(const Config& cfg) {
   dopt.expect.kind = "continuous";
   data::Dataset data(cfg.get_string("data.path"), comm, dopt);
   const Grid grid = data.meta().grid();
+  const bool scattered = data.meta().coords; // one shared point set (data/point_set.hpp)
+  const gaussian::Coordinates points = scattered
+                                           ? data::read_point_set(cfg.get_string("data.path"), comm)
+                                           : gaussian::grid_coordinates(grid);
   const funcdiff::Schedule schedule = make_schedule(cfg);
-  NoiseMeasure<Real> noise = make_measure<Real>(cfg, grid);
-  nn::Fno<Real> fno(fno_config(cfg));
+  NoiseMeasure<Real> noise = make_measure<Real>(cfg, grid, points, scattered);
+  Model<Real> model = make_model<Real>(cfg, points);
   nn::Parameters<Real> params;
-  fno.reserve(params);
+  model.denoiser().reserve(params);
   params.allocate();
 
   funcdiff::TrainOptions o;
@@ -65,13 +70,15 @@ template <class Real> int train(const Config& cfg) {
   o.checkpoint = cfg.get_string("train.checkpoint");
   o.checkpoint_every = cfg.get_int("train.checkpoint_every");
   o.config = cfg.effective_text();
-  funcdiff::Trainer<Real> trainer(fno, params, *noise.measure, schedule, data,
+  funcdiff::Trainer<Real> trainer(model.denoiser(), params, *noise.measure, schedule, data,
                                   lr_schedule(cfg, o.steps, data.batches_per_epoch()), o, comm);
   if (!cfg.get_string("train.resume").empty())
     trainer.resume(cfg.get_string("train.resume"));
-  log::info(cat("fieldgen train: ", params.size(), " parameters (",
-                cfg.get_string("train.precision"), "), ", data.meta().samples, " curves on ",
-                grid.describe(), ", batch ", data.global_batch(), " over ", comm.size(), " ranks"));
+  log::info(cat("fieldgen train: ", cfg.get_string("model.kind"), ", ", params.size(),
+                " parameters (", cfg.get_string("train.precision"), "), ", data.meta().samples,
+                " curves on ",
+                scattered ? cat(points.extent(0), " scattered points") : grid.describe(),
+                ", batch ", data.global_batch(), " over ", comm.size(), " ranks"));
   log::info(cat("  measure ", noise.measure->describe(), "; schedule ", schedule.describe()));
   log::info(cat("  steps ", trainer.step(), " -> ", o.steps, " (", data.batches_per_epoch(),
                 " per epoch)"));
@@ -90,7 +97,7 @@ template <class Real> int train(const Config& cfg) {
 int command_train(const Args& args) {
   Config cfg = funcdiff_config(
       "train",
-      "Trains the FuncDiff FNO noise predictor (Kerrigan et al. 2023) on a field file "
+      "Trains the FuncDiff noise predictor (FNO or GNO, Kerrigan et al. 2023) on a field file "
       "of curves;\nwrites a checkpoint (weights, Adam, EMA, step, data position, config).");
   if (!cfg.parse(args))
     return 0;

@@ -17,6 +17,10 @@ Config funcdiff_config(const std::string& command, const std::string& summary) {
   Config c(command, summary);
   c.add_string("data.path", "data.h5", "training field file (fieldgen data), 1-D curves (train)")
       .add_bool("data.shuffle", true, "reshuffle the training set every epoch (train)")
+      .add_choice("model.kind", "fno",
+                  "denoiser: fno (Fourier neural operator, regular grids) or gno (graph neural "
+                  "operator, any point set)",
+                  {"fno", "gno"})
       .add_int("model.width", 64, "FNO channels of the Fourier layers", 1, 4096)
       .add_int("model.modes", 16, "Fourier modes kept per layer", 1, 4096)
       .add_int("model.depth", 4, "Fourier layers", 1, 64)
@@ -25,6 +29,12 @@ Config funcdiff_config(const std::string& command, const std::string& summary) {
                   "how t enters: channel (t / T as an input channel, the reference) or embedding "
                   "(sinusoidal + MLP)",
                   {"channel", "embedding"})
+      .add_int("model.gno_width", 32, "GNO hidden channels d_v", 1, 4096)
+      .add_int("model.gno_kernel_width", 64, "GNO hidden units of the kernel MLP", 1, 4096)
+      .add_int("model.gno_depth", 4, "GNO applications of the shared kernel layer", 1, 64)
+      .add_real("model.gno_radius", 0.5,
+                "GNO graph radius: pairs |x_i - x_j| <= radius are edges (reference 0.5)", 1e-12,
+                1e12)
       .add_choice("measure.family", "kernel",
                   "noise measure N(0, C): white (identity), kernel (Gram matrix + Cholesky), spde "
                   "(Whittle-Matern on a PETSc grid)",
@@ -76,6 +86,9 @@ Config funcdiff_config(const std::string& command, const std::string& summary) {
                1, 1L << 30)
       .add_int("sample.seed", 2, "seed of the sampling noise", 0, max_int)
       .add_string("sample.output", "samples.h5", "output field file (written atomically)")
+      .add_string("sample.points_from", "",
+                  "sample on the point set (/coords) of this field file instead of the grid of "
+                  "sample.points (model.kind = gno; \"\" = grid)")
       .add_string("sample.observations", "",
                   "conditioning points: CSV with header x,y or HDF5 with /x, /y (\"\" = none)")
       .add_int("sample.n_free", 0,
@@ -96,13 +109,44 @@ nn::FnoConfig fno_config(const Config& cfg) {
   return f;
 }
 
+nn::GnoConfig gno_config(const Config& cfg, int dim) {
+  nn::GnoConfig g;
+  g.dim = dim;
+  g.width = cfg.get_int("model.gno_width");
+  g.kernel_width = cfg.get_int("model.gno_kernel_width");
+  g.depth = int(cfg.get_int("model.gno_depth"));
+  g.radius = cfg.get_real("model.gno_radius");
+  g.max_t = double(cfg.get_int("schedule.steps"));
+  return g;
+}
+
+template <class Real>
+Model<Real> make_model(const Config& cfg, const gaussian::Coordinates& points) {
+  Model<Real> m;
+  if (cfg.get_string("model.kind") == "fno") {
+    m.fno = std::make_unique<nn::Fno<Real>>(fno_config(cfg));
+    return m;
+  }
+  const long n = long(points.extent(0)), dim = long(points.extent(1));
+  m.gno = std::make_unique<nn::Gno<Real>>(gno_config(cfg, int(dim)));
+  Tensor2<Real> x("fieldgen::app::gno_points", size_t(n), size_t(dim));
+  auto host = Kokkos::create_mirror_view(x);
+  for (long i = 0; i < n; ++i)
+    for (long a = 0; a < dim; ++a)
+      host(i, a) = Real(points(i, a));
+  Kokkos::deep_copy(x, host);
+  m.gno->set_points(x);
+  return m;
+}
+
 funcdiff::Schedule make_schedule(const Config& cfg) {
   return funcdiff::Schedule::named(cfg.get_string("schedule.kind"), cfg.get_int("schedule.steps"),
                                    cfg.get_real("schedule.beta_min"),
                                    cfg.get_real("schedule.beta_max"));
 }
 
-template <class Real> NoiseMeasure<Real> make_measure(const Config& cfg, const Grid& grid) {
+template <class Real>
+NoiseMeasure<Real> make_point_measure(const Config& cfg, const gaussian::Coordinates& points) {
   NoiseMeasure<Real> m;
   const std::string family = cfg.get_string("measure.family");
   const auto space =
@@ -110,27 +154,48 @@ template <class Real> NoiseMeasure<Real> make_measure(const Config& cfg, const G
   if (family == "white") {
     if (space == gaussian::LossSpace::H1)
       throw ConfigError("measure.sobolev = h1 needs measure.family = kernel or spde");
-    m.measure = std::make_unique<gaussian::WhiteNoise<Real>>(grid.size());
+    m.measure = std::make_unique<gaussian::WhiteNoise<Real>>(long(points.extent(0)));
   } else if (family == "kernel") {
     gaussian::KernelParams p;
     p.type = gaussian::parse_kernel_type(cfg.get_string("measure.kernel"));
     p.variance = cfg.get_real("measure.variance");
     p.length_scale = cfg.get_real("measure.length_scale");
     p.jitter = cfg.get_real("measure.jitter");
-    m.measure =
-        std::make_unique<gaussian::KernelMeasure<Real>>(p, gaussian::grid_coordinates(grid), space);
+    m.measure = std::make_unique<gaussian::KernelMeasure<Real>>(p, points, space);
   } else {
-    gaussian::SpdeParams p;
-    p.order = int(cfg.get_int("measure.spde_order"));
-    p.variance = cfg.get_real("measure.variance");
-    p.length_scale = cfg.get_real("measure.length_scale");
-    if (2 * p.order <= grid.dim())
-      throw ConfigError(
-          cat("measure.spde_order = ", p.order, " must exceed d/2 = ", grid.dim() / 2.0));
-    m.dec = std::make_unique<Decomposition>(grid, MPI_COMM_SELF);
-    m.measure = std::make_unique<gaussian::SpdeMeasure<Real>>(*m.dec, p, space);
+    throw ConfigError("measure.family = spde needs a regular grid; on scattered points (/coords) "
+                      "use measure.family = kernel or white");
   }
   return m;
+}
+
+template <class Real> NoiseMeasure<Real> make_measure(const Config& cfg, const Grid& grid) {
+  if (cfg.get_string("measure.family") != "spde")
+    return make_point_measure<Real>(cfg, gaussian::grid_coordinates(grid));
+  NoiseMeasure<Real> m;
+  const auto space =
+      cfg.get_string("measure.sobolev") == "h1" ? gaussian::LossSpace::H1 : gaussian::LossSpace::L2;
+  gaussian::SpdeParams p;
+  p.order = int(cfg.get_int("measure.spde_order"));
+  p.variance = cfg.get_real("measure.variance");
+  p.length_scale = cfg.get_real("measure.length_scale");
+  if (2 * p.order <= grid.dim())
+    throw ConfigError(
+        cat("measure.spde_order = ", p.order, " must exceed d/2 = ", grid.dim() / 2.0));
+  m.dec = std::make_unique<Decomposition>(grid, MPI_COMM_SELF);
+  m.measure = std::make_unique<gaussian::SpdeMeasure<Real>>(*m.dec, p, space);
+  return m;
+}
+
+template <class Real>
+NoiseMeasure<Real> make_measure(const Config& cfg, const Grid& grid,
+                                const gaussian::Coordinates& points, bool scattered) {
+  if (!scattered)
+    return make_measure<Real>(cfg, grid);
+  if (cfg.get_string("model.kind") != "gno")
+    throw ConfigError("model.kind = fno needs a regular grid; fields on scattered points "
+                      "(/coords) take model.kind = gno");
+  return make_point_measure<Real>(cfg, points);
 }
 
 namespace {
@@ -169,6 +234,15 @@ void check_trained_with(const Config& cfg, const std::string& trained, const std
   }
 }
 
+template Model<float> make_model<float>(const Config&, const gaussian::Coordinates&);
+template Model<double> make_model<double>(const Config&, const gaussian::Coordinates&);
+template NoiseMeasure<float> make_point_measure<float>(const Config&, const gaussian::Coordinates&);
+template NoiseMeasure<double> make_point_measure<double>(const Config&,
+                                                         const gaussian::Coordinates&);
+template NoiseMeasure<float> make_measure<float>(const Config&, const Grid&,
+                                                 const gaussian::Coordinates&, bool);
+template NoiseMeasure<double> make_measure<double>(const Config&, const Grid&,
+                                                   const gaussian::Coordinates&, bool);
 template NoiseMeasure<float> make_measure<float>(const Config&, const Grid&);
 template NoiseMeasure<double> make_measure<double>(const Config&, const Grid&);
 

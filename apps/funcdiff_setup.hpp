@@ -4,9 +4,11 @@
 
 #include "fieldgen/core/config.hpp"
 #include "fieldgen/funcdiff/schedule.hpp"
+#include "fieldgen/gaussian/kernel_measure.hpp"
 #include "fieldgen/gaussian/measure.hpp"
 #include "fieldgen/mesh/decomposition.hpp"
 #include "fieldgen/nn/fno.hpp"
+#include "fieldgen/nn/gno.hpp"
 
 #include <memory>
 
@@ -16,6 +18,18 @@ namespace fieldgen::app {
 Config funcdiff_config(const std::string& command, const std::string& summary);
 
 nn::FnoConfig fno_config(const Config& cfg);
+nn::GnoConfig gno_config(const Config& cfg, int dim);
+
+// The denoiser that model.kind names (exactly one member set).
+template <class Real> struct Model {
+  std::unique_ptr<nn::Fno<Real>> fno;
+  std::unique_ptr<nn::Gno<Real>> gno;
+  nn::Denoiser<Real>& denoiser() { return fno ? static_cast<nn::Denoiser<Real>&>(*fno) : *gno; }
+};
+// The model on the training or sampling points [point][dim] (this rank holds every point): the
+// GNO builds its radius graph on them; the 1-D FNO takes each field as a whole grid.
+template <class Real>
+Model<Real> make_model(const Config& cfg, const gaussian::Coordinates& points);
 funcdiff::Schedule make_schedule(const Config& cfg);
 
 // The noise measure on a 1-D grid held whole by this rank (data-parallel curves); the SPDE
@@ -25,6 +39,14 @@ template <class Real> struct NoiseMeasure {
   std::unique_ptr<gaussian::GaussianMeasure<Real>> measure;
 };
 template <class Real> NoiseMeasure<Real> make_measure(const Config& cfg, const Grid& grid);
+// The white or kernel measure on a point set held whole by this rank; ConfigError for spde.
+template <class Real>
+NoiseMeasure<Real> make_point_measure(const Config& cfg, const gaussian::Coordinates& points);
+// make_measure on the grid, or, for scattered points (a field file with /coords), the point
+// measure after checking that model.kind = gno (the FNO needs a regular grid).
+template <class Real>
+NoiseMeasure<Real> make_measure(const Config& cfg, const Grid& grid,
+                                const gaussian::Coordinates& points, bool scattered);
 
 // ConfigError naming the key and both values if a model.*, measure.* or schedule.* key or
 // train.precision of cfg differs from the effective configuration stored in a checkpoint:

@@ -30,6 +30,11 @@ def load(path, channel, count):
 
 
 def axis_coords(m, n):
+    """Point positions: the generated file's /coords (scattered points, first sample) or the
+    uniform grid of the domain."""
+    with h5py.File(m["files"]["generated"], "r") as f:
+        if "coords" in f:
+            return np.asarray(f["coords"][0, :, 0], dtype=float)
     lo, hi = m["domain_lo"][0], m["domain_hi"][0]
     return np.linspace(lo, hi, n)
 

@@ -11,6 +11,7 @@
 #include "fieldgen/funcdiff/trainer.hpp"
 #include "fieldgen/gaussian/kernel_measure.hpp"
 #include "fieldgen/io/field_file.hpp"
+#include "fieldgen/nn/fno.hpp"
 
 #include <cstdio>
 #include <cstring>

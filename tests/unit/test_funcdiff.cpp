@@ -12,6 +12,7 @@
 #include "fieldgen/funcdiff/schedule.hpp"
 #include "fieldgen/gaussian/kernel_measure.hpp"
 #include "fieldgen/gaussian/white_noise.hpp"
+#include "fieldgen/nn/fno.hpp"
 
 #include <cmath>
 #include <numeric>

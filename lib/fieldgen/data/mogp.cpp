@@ -15,14 +15,14 @@ namespace {
 
 using Matrix = Kokkos::View<double**, Kokkos::LayoutRight>;
 
-// Lower Cholesky factor of K + jitter I on the grid (host, n^3 / 3 flops: n is at most a few
-// thousand for curves).
-Matrix kernel_cholesky(const Grid& grid, const MogpParams& p) {
-  const long n = grid.n(0);
+// Lower Cholesky factor of K + jitter I on the points x (host, n^3 / 3 flops: n is at most a
+// few thousand for curves).
+Matrix kernel_cholesky(const std::vector<double>& x, const MogpParams& p) {
+  const long n = long(x.size());
   auto L = Kokkos::create_mirror_view(Matrix("fieldgen::data::mogp_cholesky", n, n));
   for (long i = 0; i < n; ++i)
     for (long j = 0; j < n; ++j) {
-      const double d = grid.coord(0, i) - grid.coord(0, j);
+      const double d = x[size_t(i)] - x[size_t(j)];
       L(i, j) = p.variance * std::exp(-d * d / (2 * p.length_scale * p.length_scale)) +
                 (i == j ? p.jitter : 0.0);
     }
@@ -32,7 +32,8 @@ Matrix kernel_cholesky(const Grid& grid, const MogpParams& p) {
       d -= L(j, k) * L(j, k);
     if (!(d > 0))
       throw NumericError(cat("MoGP: kernel matrix on ", n,
-                             " points is not positive definite (pivot ", j, " = ", d, ")"));
+                             " points is not positive definite (pivot ", j, " = ", d,
+                             "; points closer than the jitter resolves?)"));
     L(j, j) = std::sqrt(d);
     for (long i = j + 1; i < n; ++i) {
       double s = L(i, j);
@@ -50,15 +51,25 @@ Matrix kernel_cholesky(const Grid& grid, const MogpParams& p) {
 
 void generate_mogp(std::uint64_t seed, long points, long first, long count, double* values,
                    std::int64_t* components, const MogpParams& params) {
-  require(points >= 2 && first >= 0 && count >= 0, "generate_mogp: points = ", points,
-          ", first = ", first, ", count = ", count);
+  require(points >= 2, "generate_mogp: points = ", points);
+  const Grid grid = Grid::unit({points});
+  std::vector<double> x(static_cast<size_t>(points));
+  for (long j = 0; j < points; ++j)
+    x[size_t(j)] = grid.coord(0, j); // 0 + j h: bitwise the j * h of the grid formula
+  generate_mogp_at(seed, x, first, count, values, components, params);
+}
+
+void generate_mogp_at(std::uint64_t seed, const std::vector<double>& points, long first, long count,
+                      double* values, std::int64_t* components, const MogpParams& params) {
+  require(!points.empty() && first >= 0 && count >= 0, "generate_mogp_at: ", points.size(),
+          " points, first = ", first, ", count = ", count);
   if (count == 0)
     return;
-  const Grid grid = Grid::unit({points});
-  const Matrix L = kernel_cholesky(grid, params);
+  const Matrix L = kernel_cholesky(points, params);
   const CounterRng rng(seed, purpose_id("data.mogp"));
-  const long n = points;
-  const double h = grid.h(0);
+  const long n = long(points.size());
+  Kokkos::View<double*> xs("fieldgen::data::mogp_points", n);
+  Kokkos::deep_copy(xs, Kokkos::View<const double*, Kokkos::HostSpace>(points.data(), n));
 
   Kokkos::View<std::int64_t*> comp("fieldgen::data::mogp_components", count);
   Matrix z("fieldgen::data::mogp_normals", count, n);
@@ -79,7 +90,7 @@ void generate_mogp(std::uint64_t seed, long points, long first, long count, doub
   Kokkos::parallel_for(
       "fieldgen::data::mogp_values", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {count, n}),
       KOKKOS_LAMBDA(long s, long j) {
-        const double x = double(j) * h;
+        const double x = xs(j);
         double v = comp(s) == 0 ? 10 * x - 5 : -10 * x + 5;
         for (long k = 0; k <= j; ++k)
           v += L(j, k) * z(s, k);

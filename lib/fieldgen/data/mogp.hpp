@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 namespace fieldgen::data {
 
@@ -26,5 +27,11 @@ struct MogpParams {
 // and, if non-null, the mixture component of each sample in components[count].
 void generate_mogp(std::uint64_t seed, long points, long first, long count, double* values,
                    std::int64_t* components, const MogpParams& params = {});
+
+// The same curves at arbitrary points x_j (e.g. data::random_points): mean and kernel use x_j,
+// and sample i draws the same coin and z as on a grid of as many points; on the grid points
+// j / (n - 1) this is generate_mogp bit for bit.
+void generate_mogp_at(std::uint64_t seed, const std::vector<double>& points, long first, long count,
+                      double* values, std::int64_t* components, const MogpParams& params = {});
 
 } // namespace fieldgen::data

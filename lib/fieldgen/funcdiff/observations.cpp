@@ -1,13 +1,15 @@
-// Observations: CSV/HDF5 readers of (x, y) pairs and their matching to grid points.
+// Observations: CSV/HDF5 readers of (x, y) pairs, matched to grid points or placed in point sets.
 #include "fieldgen/funcdiff/observations.hpp"
 
 #include "fieldgen/core/error.hpp"
 #include "fieldgen/io/hdf5.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <numeric>
 #include <set>
 
 namespace fieldgen::funcdiff {
@@ -109,6 +111,50 @@ Observations match_to_grid(const Grid& grid, const std::vector<double>& x,
     obs.index.push_back(i);
     obs.value.push_back(y[k]);
   }
+  return obs;
+}
+
+Observations place_observations(gaussian::Coordinates& points, const std::vector<double>& x,
+                                const std::vector<double>& y, const std::string& what) {
+  if (points.extent(1) != 1)
+    throw ConfigError(cat(what, ": conditioning needs 1-D points, the sampling points have ",
+                          points.extent(1), " coordinates"));
+  require(x.size() == y.size(), "place_observations: ", x.size(), " x but ", y.size(), " y values");
+  const long n = long(points.extent(0));
+  std::vector<double> all(points.data(), points.data() + n);
+  const auto [lo, hi] = std::minmax_element(all.begin(), all.end());
+  const double tol = 1e-6 * (n > 1 ? (*hi - *lo) / double(n - 1) : 1.0);
+  std::vector<long> index;
+  std::set<long> seen;
+  for (size_t k = 0; k < x.size(); ++k) {
+    long i = -1;
+    for (long j = 0; j < long(all.size()) && i < 0; ++j)
+      if (std::abs(all[size_t(j)] - x[k]) <= tol)
+        i = j;
+    if (i < 0) {
+      i = long(all.size());
+      all.push_back(x[k]);
+    }
+    if (!seen.insert(i).second)
+      throw DataError(cat(what, ": two observations at x = ", x[k]), ErrorScope::Collective);
+    index.push_back(i);
+  }
+  // Sort the extended set (a stable order keeps an already sorted set as it was).
+  std::vector<long> order(all.size()), rank(all.size());
+  std::iota(order.begin(), order.end(), 0L);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](long a, long b) { return all[size_t(a)] < all[size_t(b)]; });
+  gaussian::Coordinates sorted("fieldgen::funcdiff::sampling_points", all.size(), 1);
+  for (size_t r = 0; r < order.size(); ++r) {
+    sorted(r, 0) = all[size_t(order[r])];
+    rank[size_t(order[r])] = long(r);
+  }
+  Observations obs;
+  for (size_t k = 0; k < x.size(); ++k) {
+    obs.index.push_back(rank[size_t(index[k])]);
+    obs.value.push_back(y[k]);
+  }
+  points = sorted;
   return obs;
 }
 

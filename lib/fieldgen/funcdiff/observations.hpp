@@ -2,9 +2,12 @@
 // columns x,y with a header line) or an HDF5 file (1-D float datasets /x and /y of equal length),
 // and matched to grid points: the FNO sees the field only at grid points, so every x must be a
 // point of the sampling grid (to within 1e-6 of the spacing), else DataError naming the point.
+// The GNO runs on any point set, so off-grid observations are added to the sampling points
+// instead (place_observations; issue "observations ... off-grid points allowed for GNO").
 #pragma once
 
 #include "fieldgen/core/comm.hpp"
+#include "fieldgen/gaussian/kernel_measure.hpp"
 #include "fieldgen/mesh/grid.hpp"
 
 #include <string>
@@ -26,5 +29,11 @@ void read_xy(const std::string& path, const Comm& comm, std::vector<double>& x,
 // Matches x to the points of a 1-D grid; `what` names the source in errors.
 Observations match_to_grid(const Grid& grid, const std::vector<double>& x,
                            const std::vector<double>& y, const std::string& what);
+
+// Matches x to the points of a 1-D point set (to within 1e-6 of its mean spacing) and inserts
+// every x that is not one of them; points stays sorted ascending if it was (grids, random_points)
+// and the returned indices refer to the new set. DataError on two observations at one point.
+Observations place_observations(gaussian::Coordinates& points, const std::vector<double>& x,
+                                const std::vector<double>& y, const std::string& what);
 
 } // namespace fieldgen::funcdiff

@@ -21,7 +21,7 @@ data::Range sample_range(long total, long chunk, int rank, int size) {
 }
 
 template <class Real>
-Sampler<Real>::Sampler(nn::Fno<Real>& model, const nn::Parameters<Real>& params,
+Sampler<Real>::Sampler(nn::Denoiser<Real>& model, const nn::Parameters<Real>& params,
                        const gaussian::GaussianMeasure<Real>& measure, const Schedule& schedule,
                        std::uint64_t seed)
     : model_(model), params_(params), measure_(measure), schedule_(schedule),

@@ -1,6 +1,7 @@
 // Sampler: ancestral DDPM sampling of FuncDiff (DESIGN.md "Function-space diffusion"; reference
-// FNODiffusionModel.sample / sample_conditional) on any grid the FNO accepts: the measure passed
-// in is the noise measure on the sampling grid (rebuilt for it; the model is resolution-free).
+// FNODiffusionModel.sample / sample_conditional) on any discretisation the denoiser accepts (FNO:
+// a grid; GNO: any point set): the measure passed in is the noise measure on the sampling points
+// (rebuilt for them; the model is discretisation-free).
 //   u_T ~ N(0, C);  for t = T..1:
 //     u_{t-1} = (u_t - b_t / sqrt(1 - g_t) xi_theta(u_t, t)) / sqrt(1 - b_t) + sqrt(bt_t) z,
 //     z ~ N(0, C), z = 0 at t = 1 (bt_1 = 0 anyway; the reference draws it and multiplies by 0).
@@ -22,7 +23,7 @@
 #include "fieldgen/funcdiff/observations.hpp"
 #include "fieldgen/funcdiff/schedule.hpp"
 #include "fieldgen/gaussian/measure.hpp"
-#include "fieldgen/nn/fno.hpp"
+#include "fieldgen/nn/denoiser.hpp"
 
 #include <cstdint>
 
@@ -35,7 +36,7 @@ data::Range sample_range(long total, long chunk, int rank, int size);
 template <class Real> class Sampler {
 public:
   // params must hold the weights to sample with (the EMA weights). Objects must outlive it.
-  Sampler(nn::Fno<Real>& model, const nn::Parameters<Real>& params,
+  Sampler(nn::Denoiser<Real>& model, const nn::Parameters<Real>& params,
           const gaussian::GaussianMeasure<Real>& measure, const Schedule& schedule,
           std::uint64_t seed);
 
@@ -53,7 +54,7 @@ private:
   void condition(const Tensor3<Real>& u, long s, std::uint64_t first, const Observations& obs,
                  const Tensor3<Real>& work);
 
-  nn::Fno<Real>& model_;
+  nn::Denoiser<Real>& model_;
   const nn::Parameters<Real>& params_;
   const gaussian::GaussianMeasure<Real>& measure_;
   const Schedule& schedule_;

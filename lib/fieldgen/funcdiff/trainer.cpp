@@ -15,7 +15,8 @@ namespace {
 // Initial weights (CounterRng(seed, "train.init"), rank 0's broadcast); returns params so that
 // the optimizer can be constructed from it in the member initialiser list.
 template <class Real>
-const nn::Parameters<Real>& initialise(nn::Fno<Real>& model, const nn::Parameters<Real>& params,
+const nn::Parameters<Real>& initialise(nn::Denoiser<Real>& model,
+                                       const nn::Parameters<Real>& params,
                                        const nn::DataParallel& parallel, std::uint64_t seed) {
   model.init(params, CounterRng(seed, purpose_id("train.init")));
   parallel.broadcast_parameters(params);
@@ -25,7 +26,7 @@ const nn::Parameters<Real>& initialise(nn::Fno<Real>& model, const nn::Parameter
 } // namespace
 
 template <class Real>
-Trainer<Real>::Trainer(nn::Fno<Real>& model, nn::Parameters<Real>& params,
+Trainer<Real>::Trainer(nn::Denoiser<Real>& model, nn::Parameters<Real>& params,
                        const gaussian::GaussianMeasure<Real>& measure, const Schedule& schedule,
                        data::Dataset& data, const nn::LrSchedule& lr, const TrainOptions& options,
                        const Comm& comm)
@@ -35,7 +36,7 @@ Trainer<Real>::Trainer(nn::Fno<Real>& model, nn::Parameters<Real>& params,
       ema_(params, options.ema_decay, options.ema_warmup), loss_(measure, options.elbo),
       time_rng_(options.seed, purpose_id("train.t")),
       noise_rng_(options.seed, purpose_id("train.noise")) {
-  require(data.meta().channels == 1, "Trainer: the FNO denoises one channel, the data file has ",
+  require(data.meta().channels == 1, "Trainer: the denoiser takes one channel, the data file has ",
           data.meta().channels);
   require(data.meta().points() == measure.local_points(), "Trainer: the measure has ",
           measure.local_points(), " points, the data ", data.meta().points());
@@ -76,7 +77,7 @@ template <class Real> double Trainer<Real>::train_step() {
   {
     auto host = Kokkos::create_mirror_view(t_);
     for (long i = 0; i < b; ++i)
-      host(i) = Real(t[size_t(i)]); // the FNO scales t by 1/max_t itself (Fno time channel)
+      host(i) = Real(t[size_t(i)]); // the model scales t by 1/max_t itself (FNO, GNO time input)
     Kokkos::deep_copy(t_, host);
   }
   params_.zero_grad();

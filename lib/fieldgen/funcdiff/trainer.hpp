@@ -1,5 +1,5 @@
-// Trainer: data-parallel training of the FNO noise predictor of FuncDiff (DESIGN.md
-// "Function-space diffusion", reference FNODiffusionModel.train). Per optimizer step s:
+// Trainer: data-parallel training of the FuncDiff noise predictor (nn::Denoiser: FNO or GNO;
+// DESIGN.md "Function-space diffusion", reference FNODiffusionModel.train). Per optimizer step s:
 //   read this rank's share of global batch s (Dataset), draw t and xi for every item by its
 //   global index in the batch (noising.hpp), forward, loss and gradient (loss.hpp), one
 //   DataParallel::average_gradients, check the rank-mean loss (NumericError naming the step on
@@ -17,8 +17,8 @@
 #include "fieldgen/gaussian/measure.hpp"
 #include "fieldgen/nn/adam.hpp"
 #include "fieldgen/nn/data_parallel.hpp"
+#include "fieldgen/nn/denoiser.hpp"
 #include "fieldgen/nn/ema.hpp"
-#include "fieldgen/nn/fno.hpp"
 #include "fieldgen/nn/lr_schedule.hpp"
 
 #include <cstdint>
@@ -52,7 +52,7 @@ public:
   // The model must be reserved and its Parameters allocated; the trainer initialises them with
   // CounterRng(seed, "train.init") and broadcasts rank 0's values. The measure is the noise
   // measure on the training grid; all objects must outlive the trainer.
-  Trainer(nn::Fno<Real>& model, nn::Parameters<Real>& params,
+  Trainer(nn::Denoiser<Real>& model, nn::Parameters<Real>& params,
           const gaussian::GaussianMeasure<Real>& measure, const Schedule& schedule,
           data::Dataset& data, const nn::LrSchedule& lr, const TrainOptions& options,
           const Comm& comm);
@@ -73,7 +73,7 @@ private:
   double train_step();
   void progress(double loss, double seconds, long steps_run) const;
 
-  nn::Fno<Real>& model_;
+  nn::Denoiser<Real>& model_;
   nn::Parameters<Real>& params_;
   const gaussian::GaussianMeasure<Real>& measure_;
   const Schedule& schedule_;

@@ -13,6 +13,7 @@
 #pragma once
 
 #include "fieldgen/nn/activation.hpp"
+#include "fieldgen/nn/denoiser.hpp"
 #include "fieldgen/nn/linear.hpp"
 #include "fieldgen/nn/spectral_conv.hpp"
 #include "fieldgen/nn/time_embedding.hpp"
@@ -37,21 +38,22 @@ struct FnoConfig {
   long time_channels = 8; //   channels appended to the lifting input
 };
 
-template <class Real> class Fno {
+template <class Real> class Fno final : public Denoiser<Real> {
 public:
   Fno(const FnoConfig& config, std::string name = "fno", MPI_Comm comm = MPI_COMM_SELF);
 
-  void reserve(Parameters<Real>& p);
-  void init(const Parameters<Real>& p, const CounterRng& rng);
+  void reserve(Parameters<Real>& p) override;
+  void init(const Parameters<Real>& p, const CounterRng& rng) override;
   // This rank's block of the grid: needed in 2-D and on a split field; a 1-D model without a
   // block takes each input as a whole field of extent(2) points.
   void set_block(const FieldBlock& block);
 
   // u [batch][1][block points], t [batch] -> [batch][1][block points]. u and t must stay
   // unchanged until backward.
-  Tensor3<Real> forward(const Parameters<Real>& p, const Tensor3<Real>& u, const Vector<Real>& t);
+  Tensor3<Real> forward(const Parameters<Real>& p, const Tensor3<Real>& u,
+                        const Vector<Real>& t) override;
   // Returns d loss / d u and adds the parameter gradients.
-  Tensor3<Real> backward(const Parameters<Real>& p, const Tensor3<Real>& grad_out);
+  Tensor3<Real> backward(const Parameters<Real>& p, const Tensor3<Real>& grad_out) override;
 
   const FnoConfig& config() const { return config_; }
   int dim() const { return int(config_.modes.size()); }

@@ -17,6 +17,7 @@
 // rank's share (edges into its own points): summed over ranks they equal the unsplit ones.
 #pragma once
 
+#include "fieldgen/nn/denoiser.hpp"
 #include "fieldgen/nn/graph_kernel_conv.hpp"
 #include "fieldgen/nn/linear.hpp"
 #include "fieldgen/nn/point_halo.hpp"
@@ -37,12 +38,12 @@ struct GnoConfig {
   PeriodicBox box;        // optional periodic axes
 };
 
-template <class Real> class Gno {
+template <class Real> class Gno final : public Denoiser<Real> {
 public:
   Gno(const GnoConfig& config, std::string name = "gno", MPI_Comm comm = MPI_COMM_SELF);
 
-  void reserve(Parameters<Real>& p);
-  void init(const Parameters<Real>& p, const CounterRng& rng);
+  void reserve(Parameters<Real>& p) override;
+  void init(const Parameters<Real>& p, const CounterRng& rng) override;
 
   // This rank's points, coords [points][dim], all with x_0 in [slab_lo, slab_hi); collective.
   // Builds the halo and the radius graph; call again whenever the point set changes.
@@ -52,9 +53,10 @@ public:
 
   // u [batch][1][points], t [batch] -> [batch][1][points]; u and t must stay unchanged until
   // backward. Collective when split.
-  Tensor3<Real> forward(const Parameters<Real>& p, const Tensor3<Real>& u, const Vector<Real>& t);
+  Tensor3<Real> forward(const Parameters<Real>& p, const Tensor3<Real>& u,
+                        const Vector<Real>& t) override;
   // Returns d loss / d u and adds the parameter gradients (this rank's share).
-  Tensor3<Real> backward(const Parameters<Real>& p, const Tensor3<Real>& grad_out);
+  Tensor3<Real> backward(const Parameters<Real>& p, const Tensor3<Real>& grad_out) override;
 
   const GnoConfig& config() const { return config_; }
   long points() const { return halo_ ? halo_->owned() : 0; }
