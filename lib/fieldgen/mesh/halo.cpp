@@ -2,6 +2,7 @@
 #include "fieldgen/mesh/halo.hpp"
 
 #include <climits>
+#include <cstdint>
 
 namespace fieldgen {
 namespace {
@@ -258,6 +259,7 @@ FieldBatch<Real> unpad(const FieldBatch<Real>& padded, const Decomposition& dec,
 
 template class Halo<float>;
 template class Halo<double>;
+template class Halo<std::int32_t>; // integer transfers of the DSD sampler
 template FieldBatch<float> pad(const FieldBatch<float>&, const Decomposition&, int);
 template FieldBatch<double> pad(const FieldBatch<double>&, const Decomposition&, int);
 template FieldBatch<float> unpad(const FieldBatch<float>&, const Decomposition&, int);

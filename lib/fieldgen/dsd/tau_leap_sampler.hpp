@@ -1,0 +1,110 @@
+// Binomial tau-leaping sampler of the reverse discrete-spatial-diffusion process (Santos et al.,
+// NeurIPS 2025, Alg. 2), domain-decomposed over the ranks of a Decomposition.
+//
+// State: counts [batch][channel][local point] of this rank's block. Every batch item b runs its
+// own clock from t_T down to t_1. One step, for every unfinished item:
+//   1. rho = rates(counts, t, labels): per-unit rates [batch][channel][2d][local point] >= 0
+//      (RateView layout, direction 2a = -1 / 2a + 1 = +1 along axis a);
+//   2. S(y) = sum over open directions v of rho(y, v); tau_b = min(t_b - t_1, eps / max S), the
+//      max over the occupied sites (n > 0) of item b on ALL ranks (one allreduce), so every rank
+//      takes the same step; empty sites cannot move and do not limit the step;
+//   3. movers(y) ~ Binomial(n(y), min(1, tau S(y))), split over the open directions by
+//      Multinomial(movers, rho_v / S) (see binomial.hpp);
+//   4. the transfers are added into a padded array (ghost layer of width 1); Halo::sum_scatter
+//      hands the ones that leave the block to the neighbour that owns the target site (wrapping on
+//      periodic axes), and counts += transfers.
+// Closed directions, whose rates are ignored: across a no-flux (non-periodic) boundary, and every
+// edge with a frozen site at either end (inpainting mask). Rates of empty sites are never used.
+// Mass per channel is therefore conserved exactly and counts never go negative.
+//
+// Random numbers: CounterRng(seed, "dsd.sample") with counter
+//   index = (sample * C + c) * G + global site,  step = step number,
+//   sub   = (stream << 16) | attempt (stream 0: movers, 1 .. 2d - 1: direction split),
+// with sample the item's GLOBAL sample index and G the number of lattice sites, so a sample's
+// trajectory is bitwise the same on 1, 2 or 4 ranks and in any batch (given a rate function that
+// treats items independently). Requires (samples * C) * G < 2^64.
+//
+// The step ends exactly on t_1 (the first grid time), as the reference code does: the reverse
+// rates diverge as t -> 0, and t_1 is where the training targets stop.
+#pragma once
+
+#include "fieldgen/core/comm.hpp"
+#include "fieldgen/dsd/forward_sampler.hpp"
+#include "fieldgen/dsd/lattice_kernel.hpp"
+#include "fieldgen/mesh/block_index.hpp"
+#include "fieldgen/mesh/decomposition.hpp"
+#include "fieldgen/mesh/halo.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace fieldgen::dsd {
+
+// The rate model: fills rates [batch][channel][2d][local point] for the counts of this rank's
+// block at per-item times t[b] and class labels[b] (-1: none; empty when unconditional).
+// Collective over the decomposition's ranks (a network may exchange halos).
+template <class Real>
+using RateFunction =
+    std::function<void(const CountView& counts, const std::vector<double>& t,
+                       const std::vector<int>& labels, const RateView<Real>& rates)>;
+
+struct TauLeapStats {
+  long steps = 0;        // steps taken by the slowest item
+  double min_tau = 0.0;  // smallest step of any item
+  double max_rate = 0.0; // largest site total rate max S seen
+};
+
+template <class Real> class TauLeapSampler {
+public:
+  // dec must outlive the sampler. tolerance: eps in (0, 1], the largest expected fraction of
+  // units that leave the busiest site in one step. Collective (builds a Halo).
+  TauLeapSampler(const Decomposition& dec, int channels, TimeGrid times, double tolerance,
+                 std::uint64_t seed);
+
+  // Inpainting: frozen[global point] != 0 marks a frozen site (whole grid, row-major, the same
+  // on every rank; empty clears the mask). Frozen sites keep their counts; no unit crosses an
+  // edge that touches one.
+  void set_mask(const std::vector<std::uint8_t>& frozen);
+
+  // Starts a run for batch items with global sample indices samples[b] and labels[b] (empty or
+  // one per item); every clock is set to t_T.
+  void begin(const std::vector<std::uint64_t>& samples, const std::vector<int>& labels);
+  // One tau-leap step of every unfinished item on counts (this rank's block, modified in place).
+  // Returns true while an item has not reached t_1. Collective.
+  bool step(const CountView& counts, const RateFunction<Real>& rates);
+  // begin + step until every item reaches t_1. Throws NumericError (collective) on a negative,
+  // NaN or infinite rate at an occupied open site, or after max_steps steps.
+  TauLeapStats run(const CountView& counts, const std::vector<std::uint64_t>& samples,
+                   const std::vector<int>& labels, const RateFunction<Real>& rates, long max_steps);
+
+  const std::vector<double>& clocks() const { return t_; } // current time per item
+  const std::vector<double>& last_tau() const { return tau_; }
+  const TauLeapStats& stats() const { return stats_; }
+  const Decomposition& decomposition() const { return *dec_; }
+  const TimeGrid& times() const { return times_; }
+
+private:
+  const Decomposition* dec_;
+  Comm comm_;
+  BlockIndex index_;
+  int channels_;
+  TimeGrid times_;
+  double tolerance_;
+  std::uint64_t seed_;
+  Halo<std::int32_t> halo_;
+  // Bit v set: direction v of the local site is closed (boundary or mask edge).
+  Kokkos::View<std::uint8_t*, MemSpace> closed_;
+  std::vector<std::uint64_t> samples_;
+  std::vector<int> labels_;
+  std::vector<double> t_, tau_;
+  long step_ = 0;
+  TauLeapStats stats_;
+  RateView<Real> rates_;
+  Tensor3<std::int32_t> transfer_; // [batch][channel][padded point]
+};
+
+extern template class TauLeapSampler<float>;
+extern template class TauLeapSampler<double>;
+
+} // namespace fieldgen::dsd
