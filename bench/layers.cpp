@@ -7,23 +7,18 @@
 //   with several ranks, the 2-D spectral layer on a field split over all ranks.
 // Each figure is the median of repetitions after a warm-up; float and double. Rank 0 measures
 // the single-process rows while the other ranks wait.
+#include "common.hpp"
 #include "sections.hpp"
 
-#include "fieldgen/core/rng.hpp"
-#include "fieldgen/core/timer.hpp"
 #include "fieldgen/mesh/decomposition.hpp"
 #include "fieldgen/nn/gemm.hpp"
 #include "fieldgen/nn/linear.hpp"
 #include "fieldgen/nn/spectral_conv.hpp"
 
-#include <cblas.h>
 #include <fftw3.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <functional>
-#include <thread>
 #include <vector>
 
 namespace fieldgen::bench {
@@ -36,43 +31,6 @@ using nn::Tensor3;
 
 constexpr long batch = 64, width = 64;
 
-// Median wall times of the functions, measured interleaved (f0, f1, ..., f0, f1, ...) so that
-// a layer and its baseline see the same machine load; two warm-up rounds, then at least 7 rounds
-// and 0.3 s.
-std::vector<double> medians(const std::vector<std::function<void()>>& fns) {
-  for (int i = 0; i < 2; ++i)
-    for (const auto& f : fns)
-      f();
-  Kokkos::fence();
-  std::vector<std::vector<double>> t(fns.size());
-  Stopwatch total;
-  while (t[0].size() < 7 || (total.seconds() < 0.3 && t[0].size() < 200))
-    for (size_t i = 0; i < fns.size(); ++i) {
-      Stopwatch s;
-      fns[i]();
-      Kokkos::fence();
-      t[i].push_back(s.seconds());
-    }
-  std::vector<double> m;
-  for (auto& ti : t) {
-    std::nth_element(ti.begin(), ti.begin() + long(ti.size() / 2), ti.end());
-    m.push_back(ti[ti.size() / 2]);
-  }
-  return m;
-}
-
-template <class Real> const char* precision() {
-  return sizeof(Real) == 4 ? "float" : "double";
-}
-
-template <class View> void fill(const View& v, std::uint64_t seed) {
-  auto h = Kokkos::create_mirror_view(v);
-  const CounterRng rng(seed, purpose_id("bench.layers"));
-  for (size_t i = 0; i < h.size(); ++i)
-    h.data()[i] = typename View::value_type(rng.normal(i, 0));
-  Kokkos::deep_copy(v, h);
-}
-
 template <class Layer, class Real> Parameters<Real> parameters(Layer& layer) {
   Parameters<Real> p;
   layer.reserve(p);
@@ -80,19 +38,6 @@ template <class Layer, class Real> Parameters<Real> parameters(Layer& layer) {
   layer.init(p, CounterRng(1, purpose_id("bench.init")));
   return p;
 }
-
-// Row-major cblas GEMM in either precision (the raw baseline).
-void raw(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, long m, long n, long k, float alpha,
-         const float* a, long lda, const float* b, long ldb, float beta, float* c, long ldc) {
-  cblas_sgemm(CblasRowMajor, ta, tb, int(m), int(n), int(k), alpha, a, int(lda), b, int(ldb), beta,
-              c, int(ldc));
-}
-void raw(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, long m, long n, long k, double alpha,
-         const double* a, long lda, const double* b, long ldb, double beta, double* c, long ldc) {
-  cblas_dgemm(CblasRowMajor, ta, tb, int(m), int(n), int(k), alpha, a, int(lda), b, int(ldb), beta,
-              c, int(ldc));
-}
-constexpr CBLAS_TRANSPOSE N = CblasNoTrans, T = CblasTrans;
 
 template <class Real> void pointwise_row(long points) {
   nn::PointwiseLinear<Real> layer(width, width, "bench.pointwise");
@@ -133,74 +78,6 @@ template <class Real> void pointwise_row(long points) {
               3 * flops / t_both * 1e-9, 3 * flops / t_raw_both * 1e-9, 100 * t_raw_both / t_both);
 }
 
-// Raw cblas GEMMs of the spectral layer's forward + backward shapes (SpectralTransform and
-// SpectralConv): analysis of x and of grad_out, synthesis of y and of grad_in, mixing in three
-// directions (forward, input gradient, weight gradient; three GEMMs per mode each).
-template <class Real> struct RawSpectral {
-  std::vector<long> n, k;
-  long modes, rows;
-  std::vector<Real> basis_last, basis_first, coeff, coeff2, mixed, weights, work;
-
-  RawSpectral(std::vector<long> n_, std::vector<long> k_) : n(n_), k(k_) {
-    rows = batch * width;
-    modes = n.size() == 1 ? k[0] : 2 * k[0] * k[1];
-    basis_last.assign(size_t(2 * k.back() * n.back()), Real(0.5));
-    if (n.size() == 2) {
-      basis_first.assign(size_t(4 * k[0] * 2 * n[0]), Real(0.5));
-      work.assign(size_t(2 * k[1] * n[0] * rows), Real(0));
-    }
-    coeff.assign(size_t(modes * 2 * rows), Real(0.1));
-    coeff2 = coeff;
-    mixed = coeff;
-    weights.assign(size_t(modes * width * width), Real(0.01));
-  }
-  void analyse(const Real* x, Real* c) {
-    const long kl = k.back(), nl = n.back();
-    if (n.size() == 1)
-      return raw(N, T, 2 * kl, rows, nl, Real(1), basis_last.data(), nl, x, nl, Real(0), c, rows);
-    for (long j = 0; j < n[0]; ++j)
-      raw(N, T, 2 * kl, rows, nl, Real(1), basis_last.data(), nl, x + j * nl, n[0] * nl, Real(0),
-          work.data() + j * rows, n[0] * rows);
-    for (long q = 0; q < kl; ++q)
-      raw(N, N, 4 * k[0], rows, 2 * n[0], Real(1), basis_first.data(), 2 * n[0],
-          work.data() + q * 2 * n[0] * rows, rows, Real(0), c + q * 4 * k[0] * rows, rows);
-  }
-  void synthesise(const Real* c, Real* y) {
-    const long kl = k.back(), nl = n.back();
-    if (n.size() == 1)
-      return raw(T, N, rows, nl, 2 * kl, Real(1), c, rows, basis_last.data(), nl, Real(0), y, nl);
-    for (long q = 0; q < kl; ++q)
-      raw(T, N, 2 * n[0], rows, 4 * k[0], Real(1), basis_first.data(), 2 * n[0],
-          c + q * 4 * k[0] * rows, rows, Real(0), work.data() + q * 2 * n[0] * rows, rows);
-    for (long j = 0; j < n[0]; ++j)
-      raw(T, N, rows, nl, 2 * kl, Real(1), work.data() + j * rows, n[0] * rows, basis_last.data(),
-          nl, Real(0), y + j * nl, n[0] * nl);
-  }
-  // One mixing direction: three GEMMs per mode of the shapes of SpectralConv.
-  void mix(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb) {
-    const long b = batch, c = width;
-    for (long m = 0; m < modes; ++m) {
-      const Real* x = coeff.data() + m * 2 * b * c;
-      const Real* w = weights.data() + m * c * c;
-      Real* y = mixed.data() + m * 2 * b * c;
-      if (ta == N && tb == N) { // forward / input gradient (with W^T)
-        raw(N, N, 2 * b, c, c, Real(1), x, c, w, c, Real(0), y, c);
-        raw(N, N, b, c, c, Real(-1), x + b * c, c, w, c, Real(1), y, c);
-        raw(N, N, b, c, c, Real(1), x, c, w, c, Real(1), y + b * c, c);
-      } else if (ta == T) { // weight gradient
-        Real* gw = weights.data() + m * c * c;
-        raw(T, N, c, c, 2 * b, Real(1), x, c, y, c, Real(0), gw, c);
-        raw(T, N, c, c, b, Real(1), x, c, y + b * c, c, Real(0), gw, c);
-        raw(T, N, c, c, b, Real(-1), x + b * c, c, y, c, Real(1), gw, c);
-      } else {
-        raw(N, T, 2 * b, c, c, Real(1), x, c, w, c, Real(0), y, c);
-        raw(N, T, b, c, c, Real(1), x + b * c, c, w, c, Real(1), y, c);
-        raw(N, T, b, c, c, Real(-1), x, c, w, c, Real(1), y + b * c, c);
-      }
-    }
-  }
-};
-
 // FFTW r2c of `rows` fields then c2r back (all modes, unnormalised): the reference transform.
 double fftw_seconds(const std::vector<long>& n, long rows) {
   long points = 1, half = 1;
@@ -240,7 +117,7 @@ template <class Real> double spectral_row(std::vector<long> n, std::vector<long>
   nn::SpectralTransform<Real>& transform = layer.transform(points);
   const double mix = 8.0 * double(batch * width * width * transform.modes());
   const double flops = 2 * layer.forward_flops(batch, points) + mix; // backward: 2 mixings
-  RawSpectral<Real> r(n, k);
+  RawSpectral<Real> r(n, k, batch, width);
   const auto t = medians({[&] {
                             layer.forward(p, x);
                             layer.backward(p, g);
@@ -291,18 +168,6 @@ void split_row(const Comm& comm, long n, long k, double t_single) {
                 "%.1f ms, %.2fx the single-rank layer (%.1f ms)\n",
                 n, n, k, k, comm.size(), dec.ranks_along(0), dec.ranks_along(1), 1e3 * t,
                 t_single / t, 1e3 * t_single);
-}
-
-// Barrier that sleeps between polls: the ranks idle while rank 0 measures must not spin on a core.
-void quiet_barrier(const Comm& comm) {
-  MPI_Request request;
-  FIELDGEN_MPI_CHECK(MPI_Ibarrier(comm.get(), &request));
-  int done = 0;
-  while (!done) {
-    FIELDGEN_MPI_CHECK(MPI_Test(&request, &done, MPI_STATUS_IGNORE));
-    if (!done)
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
 }
 
 } // namespace

@@ -1,24 +1,33 @@
 // fieldgen_bench: runs every benchmark section in one process.
-//   mpirun -np 2 build/bin/fieldgen_bench [section ...]  (layers halo dsd_forward; default all)
+//   mpirun -np 2 build/bin/fieldgen_bench [section ...] [--section.key=value ...]
+//   (layers halo dsd_forward funcdiff spde_scaling gram_vs_spde; default all; --help: options)
 #include "sections.hpp"
 
 #include "fieldgen/core/runtime.hpp"
 
-#include <cstdio>
-#include <cstring>
+#include <algorithm>
 #include <string>
+#include <vector>
 
 int main(int argc, char** argv) {
   fieldgen::Runtime runtime(argc, argv);
   try {
     fieldgen::Comm comm;
+    std::vector<std::string> sections, args;
+    for (int i = 1; i < argc; ++i)
+      (argv[i][0] == '-' ? args : sections).push_back(argv[i]);
+    fieldgen::Config cfg = fieldgen::bench::options();
+    if (!cfg.parse(args))
+      return 0;
+    const std::vector<std::string> known = {"layers",   "halo",         "dsd_forward",
+                                            "funcdiff", "spde_scaling", "gram_vs_spde"};
+    for (const auto& s : sections)
+      if (std::find(known.begin(), known.end(), s) == known.end())
+        throw fieldgen::ConfigError(
+            fieldgen::cat("fieldgen_bench: unknown section '", s, "' (see fieldgen_bench --help)"));
     auto wanted = [&](const char* name) {
-      if (argc < 2)
-        return true;
-      for (int i = 1; i < argc; ++i)
-        if (!std::strcmp(argv[i], name))
-          return true;
-      return false;
+      return sections.empty() ||
+             std::find(sections.begin(), sections.end(), name) != sections.end();
     };
     if (wanted("layers"))
       fieldgen::bench::layers(comm);
@@ -26,6 +35,12 @@ int main(int argc, char** argv) {
       fieldgen::bench::halo(comm);
     if (wanted("dsd_forward"))
       fieldgen::bench::dsd_forward(comm);
+    if (wanted("funcdiff"))
+      fieldgen::bench::funcdiff(comm, cfg);
+    if (wanted("spde_scaling"))
+      fieldgen::bench::spde_scaling(comm, cfg);
+    if (wanted("gram_vs_spde"))
+      fieldgen::bench::gram_vs_spde(comm, cfg);
   } catch (const fieldgen::Error& e) {
     return runtime.fail(e);
   }

@@ -1,0 +1,290 @@
+// Benchmark section "funcdiff": FuncDiff training and sampling throughput for the model of the
+// MoGP deck (input/mogp.cfg: FNO width 64, 16 modes, 4 Fourier layers, projection 128, time as a
+// channel, batch 64, exponential-kernel noise l = 0.1, T = 1000 linear) on 64 points and on the
+// AEMET curve length (365 points, same model and noise), in float and double.
+//   train: the real funcdiff::Trainer on MoGP curves in a temporary field file (data-parallel
+//     over the ranks: each rank takes 64 / P curves of every batch; the step includes reading
+//     the batch, noising, forward, loss, backward, gradient all-reduce, Adam and EMA): the median
+//     seconds of one optimizer step over funcdiff.train_steps steps (after
+//     funcdiff.warmup_steps) and samples/s = 64 / that.
+//   sample: the real funcdiff::Sampler, funcdiff.sample_curves curves per rank in one batch,
+//     chains of funcdiff.sample_steps reverse steps (funcdiff.sample_rounds of them; median):
+//     seconds per reverse step and curves/s for the deck's T = 1000 chain (all ranks together).
+// Baseline, measured interleaved with them (one raw step after each step, one raw chain after
+// each chain) on every rank at once: the raw cblas GEMMs of exactly the FNO's shapes for this
+// rank's batch (lift, per Fourier layer the spectral analysis, mixing and synthesis GEMMs of
+// bench/common.hpp and the pointwise GEMM, projection; forward + backward for a train step,
+// forward for a reverse step) plus the noise measure's dense BLAS (dtrmm to draw the noise,
+// dpotrs for the loss gradient in training; dtrmm per reverse step). "raw %" is raw time /
+// fieldgen time: the share of a step the irreducible GEMMs would take on their own. All times
+// are the slowest rank's.
+#include "common.hpp"
+#include "sections.hpp"
+
+#include "fieldgen/core/timer.hpp"
+#include "fieldgen/data/dataset.hpp"
+#include "fieldgen/data/mogp.hpp"
+#include "fieldgen/data/sharding.hpp"
+#include "fieldgen/funcdiff/sampler.hpp"
+#include "fieldgen/funcdiff/trainer.hpp"
+#include "fieldgen/gaussian/dense.hpp"
+#include "fieldgen/gaussian/kernel_measure.hpp"
+#include "fieldgen/io/field_file.hpp"
+#include "fieldgen/nn/fno.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace fieldgen::bench {
+namespace {
+
+constexpr long batch = 64; // the deck's global batch
+constexpr long schedule_steps = 1000;
+
+nn::FnoConfig deck_model() {
+  nn::FnoConfig c;
+  c.modes = {16};
+  c.width = 64;
+  c.depth = 4;
+  c.projection = 128;
+  c.time = nn::TimeInput::Channel;
+  c.max_t = double(schedule_steps);
+  return c;
+}
+
+gaussian::KernelParams deck_kernel() {
+  gaussian::KernelParams k;
+  k.type = gaussian::KernelType::Exponential;
+  k.variance = 1;
+  k.length_scale = 0.1;
+  k.jitter = 1e-10;
+  return k;
+}
+
+// The raw GEMMs of one FNO pass for b curves of n points (see the file comment), on buffers
+// whose values do not matter (the shapes do), and the dense BLAS of the kernel noise measure
+// with the Cholesky factor of the deck's covariance on the same points.
+template <class Real> class RawFno {
+public:
+  RawFno(const nn::FnoConfig& c, long cin, long b, long n)
+      : b_(b), n_(n), w_(c.width), p_(c.projection), cin_(cin), depth_(c.depth),
+        spectral_({n}, c.modes, b, c.width), x_(size_t(b * cin * n), Real(0.1)),
+        h_(size_t(b * w_ * n), Real(0.1)), y_(h_), gh_(h_), q_(size_t(b * p_ * n), Real(0.1)),
+        gq_(q_), o_(size_t(b * n), Real(0.1)), go_(o_), w_lift_(size_t(w_ * cin), Real(0.01)),
+        w_point_(size_t(w_ * w_), Real(0.01)), w_p1_(size_t(p_ * w_), Real(0.01)),
+        w_p2_(size_t(p_), Real(0.01)), g_lift_(w_lift_), g_point_(w_point_), g_p1_(w_p1_),
+        g_p2_(w_p2_), factor_(n, n), columns_(n, b) {
+    const gaussian::Coordinates x = gaussian::grid_coordinates(Grid::unit({n}));
+    const gaussian::KernelParams k = deck_kernel();
+    for (long j = 0; j < n; ++j)
+      for (long i = 0; i < n; ++i)
+        factor_(i, j) =
+            gaussian::kernel_value(k, std::fabs(x(i, 0) - x(j, 0))) + (i == j ? k.jitter : 0.0);
+    gaussian::cholesky_lower(factor_);
+    for (long i = 0; i < n * b; ++i)
+      columns_.a[size_t(i)] = 1.0 / double(1 + i % n);
+  }
+
+  void forward() {
+    each(N, N, w_, n_, cin_, w_lift_.data(), cin_, x_.data(), cin_ * n_, h_.data(), 0);
+    for (int l = 0; l < depth_; ++l) {
+      spectral_.analyse(h_.data(), spectral_.coeff.data());
+      spectral_.mix(N, N);
+      spectral_.synthesise(spectral_.mixed.data(), y_.data());
+      each(N, N, w_, n_, w_, w_point_.data(), w_, h_.data(), w_ * n_, y_.data(), 1);
+    }
+    each(N, N, p_, n_, w_, w_p1_.data(), w_, h_.data(), w_ * n_, q_.data(), 0);
+    each(N, N, 1, n_, p_, w_p2_.data(), p_, q_.data(), p_ * n_, o_.data(), 0);
+  }
+
+  void backward() {
+    weight_grad(1, p_, go_.data(), n_, q_.data(), p_ * n_, g_p2_.data());
+    each(T, N, p_, n_, 1, w_p2_.data(), p_, go_.data(), n_, gq_.data(), 0);
+    weight_grad(p_, w_, gq_.data(), p_ * n_, h_.data(), w_ * n_, g_p1_.data());
+    each(T, N, w_, n_, p_, w_p1_.data(), w_, gq_.data(), p_ * n_, gh_.data(), 0);
+    for (int l = 0; l < depth_; ++l) {
+      weight_grad(w_, w_, gh_.data(), w_ * n_, h_.data(), w_ * n_, g_point_.data());
+      each(T, N, w_, n_, w_, w_point_.data(), w_, gh_.data(), w_ * n_, y_.data(), 0);
+      spectral_.analyse(gh_.data(), spectral_.coeff2.data());
+      spectral_.mix(T, N);
+      spectral_.mix(N, T);
+      spectral_.synthesise(spectral_.mixed.data(), y_.data());
+    }
+    weight_grad(w_, cin_, gh_.data(), w_ * n_, x_.data(), cin_ * n_, g_lift_.data());
+  }
+
+  // Noise draw (u = L z for the batch) and loss gradient (S^{-1} d by dpotrs).
+  void noise() { gaussian::lower_multiply(factor_, columns_); }
+  void loss_gradient() { gaussian::cholesky_solve(factor_, columns_); }
+
+  void train_step() {
+    noise();
+    forward();
+    loss_gradient();
+    backward();
+  }
+  void reverse_step() {
+    forward();
+    noise();
+  }
+
+private:
+  // Per curve: C_i = op(A) B_i (+ C_i), A shared (weights), B_i and C_i strided per curve.
+  void each(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, long m, long n, long k, const Real* a, long lda,
+            const Real* b, long b_stride, Real* c, int beta) {
+    for (long i = 0; i < b_; ++i)
+      raw(ta, tb, m, n, k, Real(1), a, lda, b + i * b_stride, n, Real(beta), c + i * m * n, n);
+  }
+  // Weight gradient accumulated over the curves: G += sum_i G_out,i X_i^T.
+  void weight_grad(long m, long k, const Real* g, long g_stride, const Real* x, long x_stride,
+                   Real* gw) {
+    for (long i = 0; i < b_; ++i)
+      raw(N, T, m, k, n_, Real(1), g + i * g_stride, n_, x + i * x_stride, n_, Real(1), gw, k);
+  }
+
+  long b_, n_, w_, p_, cin_;
+  int depth_;
+  RawSpectral<Real> spectral_;
+  std::vector<Real> x_, h_, y_, gh_, q_, gq_, o_, go_, w_lift_, w_point_, w_p1_, w_p2_, g_lift_,
+      g_point_, g_p1_, g_p2_;
+  gaussian::DenseMatrix factor_, columns_;
+};
+
+// A MoGP training file of `curves` curves on n points, written collectively.
+void write_curves(const std::string& path, long curves, long n, const Comm& comm) {
+  io::FieldMeta meta = io::FieldMeta::on_unit_box(curves, {n});
+  const data::Range r = data::block_range(curves, comm.rank(), comm.size());
+  std::vector<double> values(size_t(r.count * n));
+  data::generate_mogp(1, n, r.first, r.count, values.data(), nullptr);
+  io::FieldFileWriter writer(path, meta, io::Dtype::Float32, io::Provenance{}, comm);
+  writer.write_fields(r.first, r.count, values.data());
+  writer.commit();
+}
+
+// Slowest rank's seconds of fn, started together.
+template <class F> double timed(const Comm& comm, F&& fn) {
+  comm.barrier();
+  const Stopwatch sw;
+  fn();
+  return comm.max(sw.seconds());
+}
+
+double median(std::vector<double> t) {
+  std::nth_element(t.begin(), t.begin() + long(t.size() / 2), t.end());
+  return t[t.size() / 2];
+}
+
+// One table row: train s/step, samples/s, raw s, raw %; reverse s/step, curves/s (T = 1000),
+// raw s, raw %.
+template <class Real>
+void print_row(const Comm& comm, const char* name, long n, double train, double train_raw,
+               double reverse, double reverse_raw, long curves) {
+  const double all_curves = double(curves * comm.size());
+  if (comm.is_root())
+    std::printf("  %-5s %4ld %-6s %9.4f %9.0f %9.4f %6.0f%%   %9.5f %9.2f %9.5f %6.0f%%\n", name, n,
+                precision<Real>(), train, double(batch) / train, train_raw, 100 * train_raw / train,
+                reverse, all_curves / (reverse * double(schedule_steps)), reverse_raw,
+                100 * reverse_raw / reverse);
+}
+
+template <class Real>
+void model_row(const Comm& comm, const Config& cfg, const std::string& path, const char* name) {
+  data::Dataset::Options dopt;
+  dopt.batch = batch;
+  dopt.seed = 1;
+  data::Dataset data(path, comm, dopt);
+  const Grid grid = data.meta().grid();
+  const long n = grid.size();
+  const gaussian::KernelMeasure<Real> measure(deck_kernel(), gaussian::grid_coordinates(grid));
+  const funcdiff::Schedule schedule = funcdiff::Schedule::linear(schedule_steps);
+  nn::Fno<Real> fno(deck_model());
+  nn::Parameters<Real> params;
+  fno.reserve(params);
+  params.allocate();
+  const nn::LrSchedule lr = nn::LrSchedule::constant(1e-3);
+
+  // Training: warm-up steps (first-touch allocations, bases) with one trainer, then rounds of
+  // one step with a fresh trainer on the same model (its constructor, not timed, re-initialises
+  // the weights and optimizer) interleaved with the raw step, so that both see the same load.
+  RawFno<Real> raw_train(deck_model(), fno.input_channels(), data.local_batch(), n);
+  funcdiff::TrainOptions o;
+  o.log_every = 0;
+  o.steps = cfg.get_int("funcdiff.warmup_steps");
+  funcdiff::Trainer<Real>(fno, params, measure, schedule, data, lr, o, comm).run();
+  raw_train.train_step();
+  o.steps = 1;
+  std::vector<double> train, train_raw;
+  for (long r = 0; r < cfg.get_int("funcdiff.train_steps"); ++r) {
+    funcdiff::Trainer<Real> trainer(fno, params, measure, schedule, data, lr, o, comm);
+    train.push_back(timed(comm, [&] { trainer.run(); }));
+    train_raw.push_back(timed(comm, [&] { raw_train.train_step(); }));
+  }
+
+  // Sampling: this rank's curves (global indices rank * curves, ...) in one batch over a chain
+  // of `steps` reverse steps, interleaved with as many raw reverse steps.
+  const long curves = cfg.get_int("funcdiff.sample_curves");
+  const long steps = cfg.get_int("funcdiff.sample_steps");
+  const funcdiff::Schedule chain = funcdiff::Schedule::linear(steps);
+  funcdiff::Sampler<Real> sampler(fno, params, measure, chain, 2);
+  RawFno<Real> raw_sample(deck_model(), fno.input_channels(), curves, n);
+  std::vector<Real> out(size_t(curves * n));
+  std::vector<double> reverse, reverse_raw;
+  for (long r = 0; r < cfg.get_int("funcdiff.sample_rounds"); ++r) {
+    reverse.push_back(
+        timed(comm,
+              [&] { sampler.generate(std::uint64_t(comm.rank() * curves), curves, out.data()); }) /
+        double(steps));
+    reverse_raw.push_back(timed(comm,
+                                [&] {
+                                  for (long k = 0; k < steps; ++k)
+                                    raw_sample.reverse_step();
+                                }) /
+                          double(steps));
+  }
+  print_row<Real>(comm, name, n, median(train), median(train_raw), median(reverse),
+                  median(reverse_raw), curves);
+}
+
+} // namespace
+
+void funcdiff(const Comm& comm, const Config& cfg) {
+  long pid = long(getpid());
+  comm.broadcast(&pid, 1);
+  const std::string base =
+      (std::filesystem::temp_directory_path() / ("fieldgen_bench_funcdiff_" + std::to_string(pid)))
+          .string();
+  if (comm.is_root()) {
+    std::printf("\n== funcdiff: FNO width 64, 16 modes, depth 4, projection 128, exponential "
+                "noise, T = %ld; %d rank(s), train batch %ld (%ld per rank), sampling %ld "
+                "curves per rank over %ld reverse steps\n",
+                schedule_steps, comm.size(), batch, batch / comm.size(),
+                cfg.get_int("funcdiff.sample_curves"), cfg.get_int("funcdiff.sample_steps"));
+    std::printf("   medians of %ld train steps and %ld chains; raw = the model's GEMMs + the "
+                "measure's BLAS, raw %% = raw / fieldgen; curves/s for T = %ld\n",
+                cfg.get_int("funcdiff.train_steps"), cfg.get_int("funcdiff.sample_rounds"),
+                schedule_steps);
+    std::printf("  %-5s %4s %-6s %9s %9s %9s %7s   %9s %9s %9s %7s\n", "deck", "n", "", "s/step",
+                "samples/s", "raw s", "raw %", "s/revstep", "curves/s", "raw s", "raw %");
+  }
+  const struct {
+    const char* name;
+    long points;
+  } decks[] = {{"mogp", 64}, {"aemet", 365}};
+  for (const auto& d : decks) {
+    const std::string path = base + "_" + std::to_string(d.points) + ".h5";
+    write_curves(path, 4 * batch, d.points, comm);
+    model_row<float>(comm, cfg, path, d.name);
+    model_row<double>(comm, cfg, path, d.name);
+    comm.barrier();
+    if (comm.is_root())
+      std::filesystem::remove(path);
+  }
+}
+
+} // namespace fieldgen::bench
