@@ -1,6 +1,7 @@
 // fieldgen_bench: runs every benchmark section in one process.
 //   mpirun -np 2 build/bin/fieldgen_bench [section ...] [--section.key=value ...]
-//   (layers halo dsd_forward funcdiff spde_scaling gram_vs_spde; default all; --help: options)
+//   (layers halo dsd_forward dsd_sample funcdiff spde_scaling gram_vs_spde; default all;
+//   --help: options)
 #include "sections.hpp"
 
 #include "fieldgen/core/runtime.hpp"
@@ -19,7 +20,7 @@ int main(int argc, char** argv) {
     fieldgen::Config cfg = fieldgen::bench::options();
     if (!cfg.parse(args))
       return 0;
-    const std::vector<std::string> known = {"layers",   "halo",         "dsd_forward",
+    const std::vector<std::string> known = {"layers",   "halo",         "dsd_forward", "dsd_sample",
                                             "funcdiff", "spde_scaling", "gram_vs_spde"};
     for (const auto& s : sections)
       if (std::find(known.begin(), known.end(), s) == known.end())
@@ -35,6 +36,8 @@ int main(int argc, char** argv) {
       fieldgen::bench::halo(comm);
     if (wanted("dsd_forward"))
       fieldgen::bench::dsd_forward(comm);
+    if (wanted("dsd_sample"))
+      fieldgen::bench::dsd_sample(comm);
     if (wanted("funcdiff"))
       fieldgen::bench::funcdiff(comm, cfg);
     if (wanted("spde_scaling"))
