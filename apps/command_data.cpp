@@ -1,4 +1,5 @@
-// `fieldgen data`: generates (MoGP, Linear) or imports (CSV curves, IDX images) a dataset and
+// `fieldgen data`: generates (MoGP, Linear, Gaussian random fields, two-phase microstructures) or
+// imports (CSV curves, IDX images) a dataset and
 // writes it as a field file (io/field_file.hpp) atomically, with the effective configuration in
 // /provenance, then prints a one-screen summary on rank 0. Generators run sharded (each rank its
 // block of samples, identical for any rank count); imports are parsed on rank 0 inside
@@ -10,8 +11,10 @@
 #include "fieldgen/core/timer.hpp"
 #include "fieldgen/data/csv.hpp"
 #include "fieldgen/data/field_stats.hpp"
+#include "fieldgen/data/gaussian_random_field.hpp"
 #include "fieldgen/data/idx.hpp"
 #include "fieldgen/data/linear.hpp"
+#include "fieldgen/data/microstructure.hpp"
 #include "fieldgen/data/mogp.hpp"
 #include "fieldgen/data/point_set.hpp"
 #include "fieldgen/data/scatter.hpp"
@@ -21,6 +24,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <sstream>
 
 namespace fieldgen::app {
 namespace {
@@ -30,16 +34,44 @@ const char* const fashion_dir = "/usr/share/datasets/fashion-mnist/";
 const long max_int = 1L << 62;
 
 Config make_config() {
-  Config c("data", "Generates (mogp, linear) or imports (csv, idx) a dataset into an HDF5 field "
-                   "file:\n/fields [N, C, n1(, n2)], /labels [N] when known, /coords [N, n, 1] "
-                   "(data.layout = random), /provenance.");
+  Config c("data", "Generates (mogp, linear, grf, microstructure) or imports (csv, idx) a "
+                   "dataset into an HDF5 field file:\n/fields [N, C, n1(, n2, n3)], /labels [N] "
+                   "when known, /coords [N, n, 1] (data.layout = random), /provenance.");
   c.add_choice("data.kind", "mogp",
-               "mogp: mixture of 2 Gaussian processes; linear: random lines; csv: curves, one "
-               "per row; idx: (Fashion-)MNIST images",
-               {"mogp", "linear", "csv", "idx"})
-      .add_int("data.n", 1000, "number of samples to generate (mogp, linear)", 1, 100000000)
-      .add_int("data.points", 64, "grid points on [0, 1] (mogp, linear)", 2, 8192)
-      .add_int("data.seed", 1, "random seed (mogp, linear); stored in /provenance", 0, max_int)
+               "mogp: mixture of 2 Gaussian processes; linear: random lines; grf: Whittle-Matern "
+               "Gaussian random fields (SPDE); microstructure: two-phase fields (1 = pore), a grf "
+               "thresholded at a target porosity; csv: curves, one per row; idx: (Fashion-)MNIST "
+               "images",
+               {"mogp", "linear", "grf", "microstructure", "csv", "idx"})
+      .add_int("data.n", 1000, "number of samples to generate (mogp, linear, grf, microstructure)",
+               1, 100000000)
+      .add_int("data.points", 64,
+               "grid points per axis (mogp, linear; grf, microstructure when data.shape is empty)",
+               2, 8192)
+      .add_int("data.dim", 2,
+               "dimensions of the grid when data.shape is empty (grf, microstructure)", 1, 3)
+      .add_string("data.shape", "",
+                  "grid points per axis, e.g. \"64,64\" or \"64,64,64\" (grf, microstructure); "
+                  "empty: data.points on each of data.dim axes")
+      .add_choice("data.boundary", "periodic",
+                  "boundary of the SPDE on every axis (grf, microstructure): periodic (wraps; "
+                  "the unit box holds n points, spacing 1/n) or reflecting (no-flux; spacing "
+                  "1/(n-1))",
+                  {"periodic", "reflecting"})
+      .add_real("data.length_scale", 0.1,
+                "Matern length scale on the unit box (grf, microstructure)", 1e-6, 1e6)
+      .add_real("data.variance", 1.0, "pointwise variance of the continuum field (grf)", 1e-12,
+                1e12)
+      .add_int("data.order", 2,
+               "SPDE exponent a > d/2, smoothness nu = a - d/2 (grf, "
+               "microstructure)",
+               1, 8)
+      .add_real("data.porosity", 0.4,
+                "target porosity: expected pore fraction, each sample's spreads around it "
+                "(microstructure)",
+                1e-6, 1 - 1e-6)
+      .add_int("data.seed", 1,
+               "random seed (mogp, linear, grf, microstructure); stored in /provenance", 0, max_int)
       .add_choice("data.layout", "grid",
                   "mogp points: grid (j / (points - 1)) or random (uniform in [0, 1], sorted, one "
                   "set for all samples, stored in /coords; see data/point_set.hpp)",
@@ -79,6 +111,34 @@ Config make_config() {
   return c;
 }
 
+// Grid points per axis of a grf / microstructure dataset: data.shape, else data.points on each of
+// data.dim axes.
+std::vector<long> field_shape(const Config& c) {
+  const std::string text = c.get_string("data.shape");
+  if (text.empty())
+    return std::vector<long>(size_t(c.get_int("data.dim")), c.get_int("data.points"));
+  std::vector<long> shape;
+  std::istringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    size_t used = 0;
+    long n = 0;
+    try {
+      n = std::stol(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || item.find_first_not_of(" ", used) != std::string::npos || n < 3 ||
+        n > 1L << 20)
+      throw ConfigError(
+          cat("data.shape = \"", text, "\": \"", item, "\" is not a point count in [3, 2^20]"));
+    shape.push_back(n);
+  }
+  if (shape.empty() || shape.size() > 3)
+    throw ConfigError(cat("data.shape = \"", text, "\": give 1 to 3 comma-separated point counts"));
+  return shape;
+}
+
 bool counts_kind(const Config& c) {
   return c.get_string("data.kind") == "idx" ||
          (c.get_string("data.kind") == "csv" && c.get_string("data.csv_kind") == "counts");
@@ -102,6 +162,10 @@ void check_config(const Config& c) {
   }
   if (c.get_string("data.layout") == "random" && kind != "mogp")
     throw ConfigError(cat("data.layout = random applies to data.kind = mogp only, not ", kind));
+  if ((kind == "grf" || kind == "microstructure") &&
+      2 * c.get_int("data.order") <= long(field_shape(c).size()))
+    throw ConfigError(cat("data.order = ", c.get_int("data.order"), " must exceed d/2 = ",
+                          double(field_shape(c).size()) / 2, " (the SPDE needs a > d/2)"));
   if (c.get_int("data.levels") > 0 && !counts_kind(c))
     throw ConfigError("data.levels applies to counts only (data.kind = idx, or csv with "
                       "data.csv_kind = counts)");
@@ -158,6 +222,35 @@ Outcome generate(const Config& cfg, const Comm& comm) {
   else
     data::generate_linear(seed, points, range.first, range.count, values.data());
   return write_file(cfg, comm, meta, io::Dtype::Float64, values, labels);
+}
+
+// Gaussian random fields (grf, Float64) or their level cuts (microstructure, UInt8 counts: one
+// unit per pore site), each rank its block of samples with its own SPDE solver (MPI_COMM_SELF).
+Outcome generate_field(const Config& cfg, const Comm& comm) {
+  const bool micro = cfg.get_string("data.kind") == "microstructure";
+  const std::vector<long> shape = field_shape(cfg);
+  const size_t d = shape.size();
+  io::FieldMeta meta = io::FieldMeta::on_unit_box(cfg.get_int("data.n"), shape);
+  meta.periodic.assign(d, cfg.get_string("data.boundary") == "periodic");
+  meta.kind = micro ? "counts" : "continuous";
+  meta.channel_names = {micro ? "pore" : "u"};
+  const data::Range range = data::block_range(meta.samples, comm.rank(), comm.size());
+  data::GrfParams p;
+  p.order = int(cfg.get_int("data.order"));
+  p.variance = cfg.get_real("data.variance");
+  p.length_scale = cfg.get_real("data.length_scale");
+  const auto seed = std::uint64_t(cfg.get_int("data.seed"));
+  const size_t size = size_t(range.count * meta.points());
+  if (micro) {
+    const data::Microstructure m(meta.grid(), p, cfg.get_real("data.porosity"), seed);
+    std::vector<std::uint8_t> phase(size);
+    m.generate(range.first, range.count, phase.data());
+    return write_file(cfg, comm, meta, io::Dtype::UInt8, phase, {});
+  }
+  const data::GaussianRandomField f(meta.grid(), p, seed);
+  std::vector<double> values(size);
+  f.generate(range.first, range.count, values.data());
+  return write_file(cfg, comm, meta, io::Dtype::Float64, values, {});
 }
 
 // Meta of an imported dataset; shape and sample count are known on rank 0 and broadcast here.
@@ -281,9 +374,10 @@ int command_data(const Args& args) {
   const Comm comm;
   const Stopwatch clock;
   const std::string kind = cfg.get_string("data.kind");
-  const Outcome outcome = kind == "csv"   ? import_csv(cfg, comm)
-                          : kind == "idx" ? import_idx(cfg, comm)
-                                          : generate(cfg, comm);
+  const Outcome outcome = kind == "csv"                               ? import_csv(cfg, comm)
+                          : kind == "idx"                             ? import_idx(cfg, comm)
+                          : kind == "grf" || kind == "microstructure" ? generate_field(cfg, comm)
+                                                                      : generate(cfg, comm);
   print_summary(cfg, comm, outcome, clock.seconds());
   return 0;
 }

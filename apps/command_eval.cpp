@@ -1,4 +1,5 @@
-// `fieldgen eval`: compares generated samples with reference data (training or held-out) by the
+// `fieldgen eval`: compares generated samples with reference data (training or held-out). Count
+// fields (DSD images, microstructures) go to eval_counts.hpp; continuous fields get the
 // functional metrics of metrics/compare.hpp (Kerrigan et al., AISTATS 2023, Sec. 5), optionally
 // also an FPCA-Gaussian baseline fitted to the reference, and for conditional tasks the
 // conditional samples against the GP-regression posterior given the observations. Files are read
@@ -8,6 +9,7 @@
 // samples as output.dir/fpca_samples.h5. Plots: tools/plot_eval.py output.dir (run by the job
 // scripts, not by this command).
 #include "commands.hpp"
+#include "eval_counts.hpp"
 
 #include "fieldgen/core/comm.hpp"
 #include "fieldgen/core/config.hpp"
@@ -70,6 +72,7 @@ Config make_config() {
       .add_int("conditional.draws", 5, "GP posterior draws stored in metrics.json (for plots)", 0,
                1000)
       .add_string("output.dir", "eval", "output directory (created if missing)");
+  add_count_eval_keys(c);
   return c;
 }
 
@@ -340,6 +343,8 @@ int command_eval(const Args& args) {
   const Comm comm;
   const Stopwatch clock;
   const io::FieldFileReader gen_file(cfg.get_string("eval.generated"), comm);
+  if (gen_file.meta().kind == "counts")
+    return eval_counts(cfg, comm, gen_file, clock);
   check_fields(cfg, "eval.generated", gen_file, nullptr);
   const io::FieldFileReader ref_file(cfg.get_string("eval.reference"), comm);
   check_fields(cfg, "eval.reference", ref_file, &gen_file);

@@ -10,6 +10,11 @@ names, and writes
     eval_stats.png        2-D: radially averaged spectra and value densities
     eval_conditional.png  conditional samples vs the GP-regression mean +- 2 std band, GP draws,
                           observations marked (when metrics.json has a conditional section)
+  count fields (metrics.json "kind": "counts"; DSD images and microstructures):
+    eval_counts_fields.png  grids of reference / generated (/ terminal-time) samples side by side
+                            (3-D: the middle slice along the first axis)
+    eval_counts_stats.png   S2(r) per axis, chord-length distributions per phase, intensity
+                            histograms, per-sample porosity and nearest-neighbour distances
 `fieldgen eval` does not call this script; the job scripts do after it."""
 import argparse
 import json
@@ -172,6 +177,94 @@ def plot_conditional(m, out_dir, channel, count):
     plt.close(fig)
 
 
+def slices(u):
+    """2-D views of count samples [n, n1(, n2, n3)]: rows of 1-D, middle slices of 3-D."""
+    if u.ndim == 2:
+        return u[:, None, :]
+    if u.ndim == 4:
+        return u[:, u.shape[1] // 2]
+    return u
+
+
+def plot_counts(m, out_dir, channel, count):
+    files = m["files"]
+    data = [("reference", files["reference"]), ("generated", files["generated"])]
+    if "terminal" in files:
+        data.append(("terminal", files["terminal"]))
+    data = [(name, slices(load(path, channel, count))) for name, path in data]
+    k = min(count, min(len(u) for _, u in data))
+    fig, axes = plt.subplots(len(data), k, figsize=(1.4 * k, 1.4 * len(data) + 0.6),
+                             squeeze=False)
+    hi = max(u[:k].max() for _, u in data)
+    for r, (name, u) in enumerate(data):
+        for i in range(k):
+            a = axes[r, i]
+            a.imshow(u[i], cmap="gray", vmin=0, vmax=max(hi, 1), interpolation="nearest")
+            a.set_xticks([])
+            a.set_yticks([])
+        axes[r, 0].set_ylabel(name)
+    fig.suptitle(counts_summary(m), fontsize=8)
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.5 / (1.4 * len(data) + 0.6)))
+    fig.savefig(os.path.join(out_dir, "eval_counts_fields.png"), dpi=100)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(1, 4, figsize=(20, 4.5))
+    s2 = m["s2"]
+    for key in s2["generated"]:
+        if key == "mean":
+            continue
+        ax[0].plot(s2["lags"], s2["reference"][key], "-", label=f"reference {key}")
+        ax[0].plot(s2["lags"], s2["generated"][key], "--", label=f"generated {key}")
+    ax[0].set_title(f"S2(r) per axis (max |diff| {s2['max_abs_difference']:.3g})")
+    ax[0].set_xlabel("lag r (sites)")
+    ax[0].legend(fontsize=7)
+    c = m["chord_lengths"]
+    for phase, style in (("pore", "C0"), ("solid", "C3")):
+        length = np.arange(len(c["reference_" + phase]))
+        ax[1].plot(length[1:], c["reference_" + phase][1:], style, label=f"reference {phase}")
+        ax[1].plot(length[1:], c["generated_" + phase][1:], style + "--",
+                   label=f"generated {phase}")
+    ax[1].set_yscale("log")
+    ax[1].set_title(f"chord lengths (TV pore {c['pore_tv']:.3g}, solid {c['solid_tv']:.3g})")
+    ax[1].set_xlabel("chord length (sites)")
+    ax[1].legend(fontsize=7)
+    h = m["intensity_histogram"]
+    for name, style in (("reference", "C0o-"), ("generated", "C1s--"), ("terminal", "C2^:")):
+        if name in h:
+            ax[2].semilogy(np.arange(len(h[name])), np.maximum(h[name], 1e-12), style, ms=3,
+                           label=name)
+    ax[2].set_title(f"intensity histogram (TV {h['distance_tv']:.3g})")
+    ax[2].set_xlabel("count per site")
+    ax[2].legend(fontsize=7)
+    if "nearest_neighbour" in m:
+        nn = m["nearest_neighbour"]
+        ax[3].hist(nn["reference_distances"], bins=30, alpha=0.5, label="reference -> training")
+        ax[3].hist(nn["generated_distances"], bins=30, alpha=0.5, label="generated -> training")
+        ax[3].set_title("nearest-neighbour L2 distance to the training set")
+        ax[3].legend(fontsize=7)
+    else:
+        p = m["porosity"]
+        ax[3].hist(p["generated_values"], bins=30, color="C1", alpha=0.7, label="generated")
+        ax[3].axvline(p["reference"]["mean"], color="C0", label="reference mean")
+        ax[3].set_title("porosity (mass / sites) per generated sample")
+        ax[3].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(os.path.join(out_dir, "eval_counts_stats.png"), dpi=100)
+    plt.close(fig)
+
+
+def counts_summary(m):
+    text = (f"porosity {m['porosity']['generated']['mean']:.4g} vs "
+            f"{m['porosity']['reference']['mean']:.4g}, S2 max |diff| "
+            f"{m['s2']['max_abs_difference']:.3g}, interface rel. diff "
+            f"{m['interface_per_area']['relative_difference']:+.3f}, histogram TV "
+            f"{m['intensity_histogram']['distance_tv']:.3g}")
+    mass = m["mass"]
+    if mass["source"] != "none":
+        text += f"\nmass check: {int(mass['violations'])} of {int(mass['checked'])} violate"
+    return text
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("dir", help="output directory of fieldgen eval (holds metrics.json)")
@@ -181,7 +274,9 @@ def main():
         m = json.load(f)
     channel = int(next(line.split("=", 1)[1] for line in m["config"].splitlines()
                        if line.startswith("channel =")))
-    if len(m["shape"]) == 1:
+    if m.get("kind") == "counts":
+        plot_counts(m, a.dir, channel, min(a.samples, 10))
+    elif len(m["shape"]) == 1:
         plot_curves(m, a.dir, channel, a.samples)
     else:
         plot_fields(m, a.dir, channel, min(a.samples, 10))
