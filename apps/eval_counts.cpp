@@ -328,7 +328,7 @@ void print_summary(const Config& cfg, const Report& r, const metrics::CountField
   else
     std::printf("  mass check      %ld of %ld sample-channels violate (%s), max |error| %.6g\n",
                 r.mass.violations, r.mass.checked, r.mass_source.c_str(), r.mass.max_abs_error);
-  std::printf("  porosity        generated %.6g +- %.4g, reference %.6g +- %.4g\n",
+  std::printf("  porosity        generated %.6g +- %.4g, reference %.6g +- %.4g (mass / sites)\n",
               r.porosity_gen.mean, r.porosity_gen.std, r.porosity_ref.mean, r.porosity_ref.std);
   std::printf("  S2 max |diff|   %.6g\n", r.s2_max_diff);
   std::printf("  interface/area  generated %.6g, reference %.6g (relative difference %+.4f)\n",

@@ -233,6 +233,8 @@ def plot_counts(m, out_dir, channel, count):
         if name in h:
             ax[2].semilogy(np.arange(len(h[name])), np.maximum(h[name], 1e-12), style, ms=3,
                            label=name)
+    ax[2].set_ylim(bottom=0.5 * min(v for name in ("reference", "generated")
+                                    for v in h[name] if v > 0))
     ax[2].set_title(f"intensity histogram (TV {h['distance_tv']:.3g})")
     ax[2].set_xlabel("count per site")
     ax[2].legend(fontsize=7)
@@ -254,7 +256,7 @@ def plot_counts(m, out_dir, channel, count):
 
 
 def counts_summary(m):
-    text = (f"porosity {m['porosity']['generated']['mean']:.4g} vs "
+    text = (f"porosity (mass / sites) {m['porosity']['generated']['mean']:.4g} vs "
             f"{m['porosity']['reference']['mean']:.4g}, S2 max |diff| "
             f"{m['s2']['max_abs_difference']:.3g}, interface rel. diff "
             f"{m['interface_per_area']['relative_difference']:+.3f}, histogram TV "
