@@ -168,7 +168,8 @@ metrics::JsonObject metrics_json(const metrics::Comparison& c) {
       .add("std_max_abs", c.std_max)
       .add("autocorrelation_mse", c.autocorrelation_mse)
       .add("density_mse", c.density_mse)
-      .add("spectrum_mse", c.spectrum_mse);
+      .add("spectrum_mse", c.spectrum_mse)
+      .add("spectrum_log_mse", c.spectrum_log_mse);
   return o;
 }
 
@@ -305,6 +306,7 @@ void print_summary(const Config& cfg, const Report& rep, const metrics::SampleSe
   row("autocorrelation_mse", rep.generated.autocorrelation_mse, rep.fpca.autocorrelation_mse);
   row("density_mse", rep.generated.density_mse, rep.fpca.density_mse);
   row("spectrum_mse", rep.generated.spectrum_mse, rep.fpca.spectrum_mse);
+  row("spectrum_log_mse", rep.generated.spectrum_log_mse, rep.fpca.spectrum_log_mse);
   if (rep.has_conditional && !cfg.get_string("conditional.samples").empty())
     std::printf("  conditional vs GP: mean_mse %.6g, std_mse %.6g\n", rep.conditional_mean_mse,
                 rep.conditional_std_mse);

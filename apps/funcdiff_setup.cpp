@@ -15,14 +15,19 @@ const long max_int = 1L << 62; // exact in the double that Config keeps ranges i
 
 Config funcdiff_config(const std::string& command, const std::string& summary) {
   Config c(command, summary);
-  c.add_string("data.path", "data.h5", "training field file (fieldgen data), 1-D curves (train)")
+  c.add_string("data.path", "data.h5",
+               "training field file (fieldgen data): 1-D curves or 2-D fields, one channel (train)")
       .add_bool("data.shuffle", true, "reshuffle the training set every epoch (train)")
       .add_choice("model.kind", "fno",
                   "denoiser: fno (Fourier neural operator, regular grids) or gno (graph neural "
                   "operator, any point set)",
                   {"fno", "gno"})
       .add_int("model.width", 64, "FNO channels of the Fourier layers", 1, 4096)
-      .add_int("model.modes", 16, "Fourier modes kept per layer", 1, 4096)
+      .add_int("model.dim", 0,
+               "dimension of the fields: 1 (curves) or 2 (images); 0 = that of the data file "
+               "(train) or of the checkpoint (sample)",
+               0, 2)
+      .add_int("model.modes", 16, "Fourier modes kept per layer and axis", 1, 4096)
       .add_int("model.depth", 4, "Fourier layers", 1, 64)
       .add_int("model.projection", 128, "hidden channels of the projection", 1, 8192)
       .add_choice("model.time", "channel",
@@ -48,6 +53,11 @@ Config funcdiff_config(const std::string& command, const std::string& summary) {
       .add_choice("measure.sobolev", "l2",
                   "loss space: l2 (Cameron-Martin norm) or h1 (the paper's Sobolev case)",
                   {"l2", "h1"})
+      .add_choice("measure.boundary", "auto",
+                  "boundary of the fields on every axis, used by the spde noise and the sampling "
+                  "grid: reflecting, periodic, or auto = that of the data file (train) / of the "
+                  "checkpoint (sample)",
+                  {"auto", "reflecting", "periodic"})
       .add_int("measure.spde_order", 2, "SPDE exponent a (spde; a > d/2)", 1, 8)
       .add_choice("schedule.kind", "linear", "variance schedule: linear or cosine",
                   {"linear", "cosine"})
@@ -79,15 +89,15 @@ Config funcdiff_config(const std::string& command, const std::string& summary) {
       .add_string("sample.checkpoint", "", "checkpoint to sample from (\"\" = train.checkpoint)")
       .add_choice("sample.weights", "ema", "weights to sample with", {"ema", "raw"})
       .add_int("sample.count", 500, "number of curves to generate", 1, max_int)
-      .add_int("sample.points", 64, "grid points on [0, 1] of the generated curves", 2, 1L << 20)
+      .add_int("sample.points", 64,
+               "grid points per axis on [0, 1] of the generated fields (2-D: points x points; "
+               "any resolution, e.g. 2x the training grid)",
+               2, 1L << 20)
       .add_int("sample.batch", 100,
                "curves per model evaluation (fixed chunks of the sample "
                "indices, so output does not depend on the rank count)",
                1, 1L << 30)
       .add_int("sample.seed", 2, "seed of the sampling noise", 0, max_int)
-      .add_bool("sample.antithetic", false,
-                "antithetic pairs: sample 2p + 1 uses the negated noise of sample 2p (variance "
-                "reduction; needs even sample.count and sample.batch)")
       .add_string("sample.output", "samples.h5", "output field file (written atomically)")
       .add_string("sample.points_from", "",
                   "sample on the point set (/coords) of this field file instead of the grid of "
@@ -100,9 +110,47 @@ Config funcdiff_config(const std::string& command, const std::string& summary) {
   return c;
 }
 
+void resolve_fields(Config& cfg, const Fields& fields, const std::string& source) {
+  if (fields.dim != 1 && fields.dim != 2)
+    throw ConfigError(
+        cat(source, " holds ", fields.dim, "-D fields; FuncDiff handles 1-D and 2-D fields"));
+  const long dim = cfg.get_int("model.dim");
+  if (dim != 0 && dim != fields.dim)
+    throw ConfigError(
+        cat("model.dim = ", dim, " but ", source, " holds ", fields.dim, "-D fields"));
+  const std::string boundary = fields.periodic ? "periodic" : "reflecting";
+  const std::string& set = cfg.get_string("measure.boundary");
+  if (set != "auto" && set != boundary)
+    throw ConfigError(
+        cat("measure.boundary = ", set, " but ", source, " holds ", boundary, " fields"));
+  cfg.set("model.dim", std::to_string(fields.dim));
+  cfg.set("measure.boundary", boundary);
+}
+
+Fields grid_fields(const Grid& grid, const std::string& source) {
+  Fields f;
+  f.dim = grid.dim();
+  f.periodic = grid.periodic(0);
+  for (int a = 1; a < grid.dim(); ++a)
+    if (grid.periodic(a) != f.periodic)
+      throw ConfigError(cat(source, ": the grid ", grid.describe(),
+                            " mixes periodic and non-periodic axes; FuncDiff needs one boundary"));
+  return f;
+}
+
+Grid sample_grid(const Config& cfg) {
+  const auto dim = size_t(cfg.get_int("model.dim"));
+  require(dim > 0 && cfg.get_string("measure.boundary") != "auto",
+          "sample_grid: model.dim / measure.boundary are not resolved");
+  return Grid(std::vector<long>(dim, cfg.get_int("sample.points")), std::vector<double>(dim, 0.0),
+              std::vector<double>(dim, 1.0),
+              std::vector<bool>(dim, cfg.get_string("measure.boundary") == "periodic"));
+}
+
 nn::FnoConfig fno_config(const Config& cfg) {
+  require(cfg.get_int("model.dim") > 0, "fno_config: model.dim is not resolved");
   nn::FnoConfig f;
-  f.modes = {cfg.get_int("model.modes")};
+  f.modes.assign(size_t(cfg.get_int("model.dim")), cfg.get_int("model.modes"));
   f.width = cfg.get_int("model.width");
   f.depth = int(cfg.get_int("model.depth"));
   f.projection = cfg.get_int("model.projection");
@@ -223,6 +271,17 @@ std::map<std::string, std::string> parse_effective(const std::string& text) {
 }
 
 } // namespace
+
+Fields trained_fields(const std::string& trained) {
+  const auto values = parse_effective(trained);
+  Fields f;
+  const auto dim = values.find("model.dim");
+  if (dim != values.end())
+    f.dim = std::stoi(dim->second);
+  const auto boundary = values.find("measure.boundary");
+  f.periodic = boundary != values.end() && boundary->second == "periodic";
+  return f;
+}
 
 void check_trained_with(const Config& cfg, const std::string& trained, const std::string& path) {
   const auto now = parse_effective(cfg.effective_text());

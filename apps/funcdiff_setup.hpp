@@ -1,5 +1,7 @@
 // Shared set-up of `fieldgen train` and `fieldgen sample`: one key set for both commands (so one
 // deck such as input/mogp.cfg drives both), and the model, noise measure and schedule it names.
+// Fields are 1-D curves or 2-D images (model.dim, by default the dimension of the training data);
+// the FNO is resolution-free, so sample.points (per axis) may differ from the training grid.
 #pragma once
 
 #include "fieldgen/core/config.hpp"
@@ -17,6 +19,27 @@ namespace fieldgen::app {
 // Every key of the FuncDiff commands (data, model, measure, schedule, train, sample).
 Config funcdiff_config(const std::string& command, const std::string& summary);
 
+// The fields' dimension and boundary as `source` has them (train: the data file; sample: the
+// configuration stored in the checkpoint, see trained_fields): model.dim = 0 and
+// measure.boundary = auto are resolved to them, explicit values must agree (ConfigError
+// otherwise, and for dimensions other than 1 and 2). Afterwards cfg holds model.dim = 1 or 2 and
+// measure.boundary = reflecting or periodic, so the effective configuration (and the checkpoint)
+// records them.
+struct Fields {
+  int dim = 1;
+  bool periodic = false; // every axis periodic (else every axis reflecting)
+};
+void resolve_fields(Config& cfg, const Fields& fields, const std::string& source);
+// The fields of a training grid; ConfigError naming `source` if its axes mix periodic and not.
+Fields grid_fields(const Grid& grid, const std::string& source);
+// The fields recorded in the effective configuration text of a checkpoint (absent keys: older
+// checkpoints were trained on non-periodic curves).
+Fields trained_fields(const std::string& trained);
+// The grid of the generated fields: sample.points per axis on [0, 1]^model.dim with the boundary
+// of measure.boundary (both resolved).
+Grid sample_grid(const Config& cfg);
+
+// model.modes on each of the model.dim (resolved) axes.
 nn::FnoConfig fno_config(const Config& cfg);
 nn::GnoConfig gno_config(const Config& cfg, int dim);
 
@@ -32,7 +55,7 @@ template <class Real>
 Model<Real> make_model(const Config& cfg, const gaussian::Coordinates& points);
 funcdiff::Schedule make_schedule(const Config& cfg);
 
-// The noise measure on a 1-D grid held whole by this rank (data-parallel curves); the SPDE
+// The noise measure on a 1-D or 2-D grid held whole by this rank (data-parallel curves); the SPDE
 // family keeps its Decomposition (over MPI_COMM_SELF) alive here.
 template <class Real> struct NoiseMeasure {
   std::unique_ptr<Decomposition> dec;

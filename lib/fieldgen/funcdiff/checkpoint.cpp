@@ -1,6 +1,7 @@
 // Checkpoint files of the FuncDiff trainer (checkpoint.hpp).
 #include "fieldgen/funcdiff/checkpoint.hpp"
 
+#include "fieldgen/io/hdf5.hpp"
 #include "fieldgen/io/parameter_file.hpp"
 
 namespace fieldgen::funcdiff {
@@ -92,6 +93,15 @@ std::string read_checkpoint_weights(const std::string& path, nn::Parameters<Real
   check_header<Real>(r.file());
   read_vector(r, ema ? "ema" : "values", params.values());
   return r.file().attr_string("/", "config");
+}
+
+std::string read_checkpoint_config(const std::string& path, const Comm& comm) {
+  const io::H5File f(path, io::H5File::Mode::Read, comm);
+  if (!f.has_attr("/", "magic") || f.attr_long("/", "magic") != checkpoint_magic ||
+      !f.has_attr("/", "config"))
+    throw IoError(cat(path, ": not a fieldgen training checkpoint (no magic number ",
+                      checkpoint_magic, " or no config)"));
+  return f.attr_string("/", "config");
 }
 
 #define FIELDGEN_INSTANTIATE(Real)                                                                 \

@@ -47,4 +47,8 @@ template <class Real>
 std::string read_checkpoint_weights(const std::string& path, nn::Parameters<Real>& params, bool ema,
                                     const Comm& comm);
 
+// Collective: the configuration text stored in a checkpoint of either precision (IoError naming
+// the file if it is not a checkpoint), read before the model that matches it is built.
+std::string read_checkpoint_config(const std::string& path, const Comm& comm);
+
 } // namespace fieldgen::funcdiff

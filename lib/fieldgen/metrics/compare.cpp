@@ -3,6 +3,7 @@
 
 #include "fieldgen/core/error.hpp"
 
+#include <cmath>
 #include <limits>
 
 namespace fieldgen::metrics {
@@ -17,6 +18,19 @@ Profile profile(const SampleSet& s, const std::vector<double>& grid, double h) {
   p.spectrum = power_spectrum(s);
   p.density = kde_density(s, grid, h);
   return p;
+}
+
+// Mean of (log10 a - log10 b)^2 over the entries where both are positive; NaN if there are none.
+double log_mse(const std::vector<double>& a, const std::vector<double>& b) {
+  double sum = 0;
+  long used = 0;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] > 0 && b[i] > 0) {
+      const double d = std::log10(a[i]) - std::log10(b[i]);
+      sum += d * d;
+      ++used;
+    }
+  return used > 0 ? sum / double(used) : std::numeric_limits<double>::quiet_NaN();
 }
 
 } // namespace
@@ -39,6 +53,7 @@ Comparison compare(const SampleSet& candidate, const SampleSet& reference,
                               : std::numeric_limits<double>::quiet_NaN();
   c.density_mse = mse(c.candidate.density, c.reference.density);
   c.spectrum_mse = mse(c.candidate.spectrum, c.reference.spectrum);
+  c.spectrum_log_mse = log_mse(c.candidate.spectrum, c.reference.spectrum);
   return c;
 }
 

@@ -7,6 +7,11 @@
 //   density_mse            mean over the density grid of (p_a - p_b)^2, Gaussian KDE with
 //                          bandwidth h on `density_points` equispaced values spanning both sets
 //   spectrum_mse           mean over wave numbers (1-D) / shells (2-D) of (P_a - P_b)^2
+//   spectrum_log_mse       mean of (log10 P_a - log10 P_b)^2 over the wave numbers / shells where
+//                          both are positive (NaN if none): spectra fall by decades, so the
+//                          plain MSE only sees the lowest shells; the log form weighs every
+//                          scale alike and is unchanged when both spectra scale together (e.g.
+//                          |DFT|^2 / P grows with the resolution for the same field)
 // Identical sets give exactly 0 for every entry. The released reference code defines the
 // autocorrelation (util/tools.py) and plots mean/std/autocorrelation (util/visual.py); it has no
 // density or spectrum code, so those follow the paper's text: h = 0.5 is the kernel standard
@@ -31,7 +36,7 @@ struct Profile {
 
 struct Comparison {
   double mean_mse = 0, mean_max = 0, std_mse = 0, std_max = 0;
-  double autocorrelation_mse = 0, density_mse = 0, spectrum_mse = 0;
+  double autocorrelation_mse = 0, density_mse = 0, spectrum_mse = 0, spectrum_log_mse = 0;
   std::vector<double> density_grid; // where both densities were evaluated
   Profile candidate, reference;
 };
