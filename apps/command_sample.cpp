@@ -65,8 +65,13 @@ template <class Real> int sample(Config& cfg) {
   params.allocate();
   funcdiff::read_checkpoint_weights(path, params, cfg.get_string("sample.weights") == "ema", comm);
 
+  const bool antithetic = cfg.get_bool("sample.antithetic");
+  if (antithetic && (count % 2 != 0 || cfg.get_int("sample.batch") % 2 != 0))
+    throw ConfigError(cat("sample.antithetic = true needs an even sample.count and sample.batch "
+                          "(whole pairs), got ",
+                          count, " and ", cfg.get_int("sample.batch")));
   funcdiff::Sampler<Real> sampler(model.denoiser(), params, *noise.measure, schedule,
-                                  std::uint64_t(cfg.get_int("sample.seed")));
+                                  std::uint64_t(cfg.get_int("sample.seed")), antithetic);
   std::vector<Real> values;
   const data::Range r =
       sampler.generate_sharded(count, cfg.get_int("sample.batch"), comm, values,

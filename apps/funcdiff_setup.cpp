@@ -98,6 +98,9 @@ Config funcdiff_config(const std::string& command, const std::string& summary) {
                "indices, so output does not depend on the rank count)",
                1, 1L << 30)
       .add_int("sample.seed", 2, "seed of the sampling noise", 0, max_int)
+      .add_bool("sample.antithetic", false,
+                "antithetic pairs: sample 2p + 1 uses the negated noise of sample 2p (variance "
+                "reduction; needs even sample.count and sample.batch)")
       .add_string("sample.output", "samples.h5", "output field file (written atomically)")
       .add_string("sample.points_from", "",
                   "sample on the point set (/coords) of this field file instead of the grid of "

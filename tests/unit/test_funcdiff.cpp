@@ -290,3 +290,26 @@ TEST_CASE("funcdiff: hard conditioning passes through the observations at any re
       }
   }
 }
+
+TEST_CASE("funcdiff: antithetic pairs negate the noise of their even partner") {
+  // With the zero denoiser u_0 is linear in the Gaussian draws, so the odd sample of every pair
+  // is exactly the negated even one; even samples are those of the plain sampler.
+  const long T = 20, n = 8, count = 6;
+  const Schedule s = Schedule::linear(T, 1e-3, 0.2);
+  TinyModel m(true, T);
+  gaussian::KernelMeasure<double> measure(exponential(0.2),
+                                          gaussian::grid_coordinates(Grid::unit({n})));
+  Sampler<double> plain(m.fno, m.params, measure, s, 5);
+  Sampler<double> paired(m.fno, m.params, measure, s, 5, true);
+  std::vector<double> a(size_t(count * n)), b(size_t(count * n));
+  plain.generate(0, count, a.data());
+  paired.generate(0, count, b.data());
+  for (long p = 0; p < count / 2; ++p)
+    for (long i = 0; i < n; ++i) {
+      CHECK(b[size_t(2 * p * n + i)] == a[size_t(2 * p * n + i)]);
+      CHECK(b[size_t((2 * p + 1) * n + i)] == -b[size_t(2 * p * n + i)]);
+      CHECK(a[size_t((2 * p + 1) * n + i)] != -a[size_t(2 * p * n + i)]);
+    }
+  CHECK_THROWS_AS(paired.generate(1, 2, b.data()), UsageError);
+  CHECK_THROWS_AS(paired.generate(0, 3, b.data()), UsageError);
+}

@@ -160,8 +160,9 @@ TEST_CASE("activations against std:: formulas and known values") {
   for (double x : {-30.0, -8.5, -2.0, -0.3, 0.0, 0.7, 1.0, 3.0, 25.0}) {
     const double phi = 0.5 * (1 + std::erf(x / std::sqrt(2.0)));
     const double sig = 1 / (1 + std::exp(-x));
+    CHECK(normal_cdf(x) == doctest::Approx(phi).epsilon(1e-15));
     CHECK(gelu(x) == doctest::Approx(x * phi).epsilon(1e-15));
-    CHECK(gelu_grad(x) ==
+    CHECK(gelu_grad(x, normal_cdf(x)) ==
           doctest::Approx(phi + x * std::exp(-x * x / 2) / std::sqrt(2 * M_PI)).epsilon(1e-14));
     CHECK(silu(x) == doctest::Approx(x * sig).epsilon(1e-14));
     CHECK(silu_grad(x) == doctest::Approx(sig * (1 + x * (1 - sig))).epsilon(1e-14));
@@ -231,8 +232,41 @@ TEST_CASE("pointwise linear rejects a wrong channel count, naming the shape") {
   lin.reserve(p);
   p.allocate();
   Tensor3<double> x("x", 2, 4, 5);
-  CHECK_THROWS_WITH_AS(lin.forward(p, x), doctest::Contains("input [2][4][5] but c_in = 3"),
-                       UsageError);
+  CHECK_THROWS_WITH_AS(lin.forward(p, x),
+                       doctest::Contains("input [2][4][5] but [2][3][5] expected"), UsageError);
+}
+
+TEST_CASE("pointwise linear: the accumulating forms add what forward and backward return") {
+  for (long points : {1L, 7L}) {
+    PointwiseLinear<double> lin(4, 3, "lin");
+    Parameters<double> p;
+    lin.reserve(p);
+    p.allocate();
+    lin.init(p, CounterRng(2, purpose_id("init")));
+    Tensor3<double> x("x", 2, 4, points), acc("acc", 2, 3, points), g("g", 2, 3, points),
+        gacc("gacc", 2, 4, points);
+    fill_normal(x, 1);
+    fill_normal(acc, 2);
+    fill_normal(g, 3);
+    fill_normal(gacc, 4);
+    const auto acc0 = host(acc), gacc0 = host(gacc);
+    p.zero_grad();
+    const auto y = host(lin.forward(p, x));
+    const auto gx = host(lin.backward(p, g));
+    const auto grads = host(p.grads());
+    p.zero_grad();
+    const auto y_add = host(lin.forward_add(p, x, acc));
+    const auto gx_add = host(lin.backward_add(p, g, gacc));
+    for (size_t i = 0; i < y.size(); ++i)
+      CHECK(y_add[i] == doctest::Approx(acc0[i] + y[i]).epsilon(1e-14));
+    for (size_t i = 0; i < gx.size(); ++i)
+      CHECK(gx_add[i] == doctest::Approx(gacc0[i] + gx[i]).epsilon(1e-14));
+    const auto grads_add = host(p.grads());
+    for (size_t i = 0; i < grads.size(); ++i)
+      CHECK(grads_add[i] == doctest::Approx(grads[i]).epsilon(1e-14));
+    Tensor3<double> wrong("wrong", 2, 2, points);
+    CHECK_THROWS_AS(lin.forward_add(p, x, wrong), UsageError);
+  }
 }
 
 TEST_CASE("bias layer adds the per-channel bias") {

@@ -23,15 +23,29 @@ data::Range sample_range(long total, long chunk, int rank, int size) {
 template <class Real>
 Sampler<Real>::Sampler(nn::Denoiser<Real>& model, const nn::Parameters<Real>& params,
                        const gaussian::GaussianMeasure<Real>& measure, const Schedule& schedule,
-                       std::uint64_t seed)
+                       std::uint64_t seed, bool antithetic)
     : model_(model), params_(params), measure_(measure), schedule_(schedule),
       init_rng_(seed, purpose_id("sample.init")), noise_rng_(seed, purpose_id("sample.noise")),
-      obs_rng_(seed, purpose_id("sample.obs")) {}
+      obs_rng_(seed, purpose_id("sample.obs")), antithetic_(antithetic) {}
+
+template <class Real>
+void Sampler<Real>::draw(const Tensor3<Real>& out, const CounterRng& rng, std::uint32_t step,
+                         std::uint64_t first) const {
+  measure_.sample(out, rng, step, first);
+  if (!antithetic_)
+    return;
+  Kokkos::parallel_for(
+      "fieldgen::funcdiff::antithetic",
+      Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2>>(
+          {0, 0}, {long(out.extent(0)) / 2, long(out.extent(2))}),
+      KOKKOS_LAMBDA(const long p, const long i) { out(2 * p + 1, 0, i) = -out(2 * p, 0, i); });
+  Kokkos::fence();
+}
 
 template <class Real>
 void Sampler<Real>::condition(const Tensor3<Real>& u, long s, std::uint64_t first,
                               const Observations& obs, const Tensor3<Real>& work) {
-  measure_.sample(work, obs_rng_, std::uint32_t(s), first);
+  draw(work, obs_rng_, std::uint32_t(s), first);
   const double a = std::sqrt(schedule_.gamma(s)), c = std::sqrt(1.0 - schedule_.gamma(s));
   Kokkos::View<long*, MemSpace> index("fieldgen::funcdiff::obs_index", size_t(obs.size()));
   Kokkos::View<double*, MemSpace> value("fieldgen::funcdiff::obs_value", size_t(obs.size()));
@@ -59,6 +73,9 @@ template <class Real>
 void Sampler<Real>::generate(std::uint64_t first, long count, Real* out, const Observations* obs,
                              long n_free) {
   require(count >= 0 && n_free >= 0, "Sampler: count ", count, ", n_free ", n_free);
+  require(!antithetic_ || (first % 2 == 0 && count % 2 == 0),
+          "Sampler: antithetic pairs need an even first sample and count, got ", first, " and ",
+          count);
   if (count == 0)
     return;
   const long n = measure_.local_points();
@@ -69,14 +86,14 @@ void Sampler<Real>::generate(std::uint64_t first, long count, Real* out, const O
   Tensor3<Real> z("fieldgen::funcdiff::sample_z", count, 1, n);
   Vector<Real> t_in("fieldgen::funcdiff::sample_t", count);
   const long T = schedule_.steps();
-  measure_.sample(u, init_rng_, 0, first);
+  draw(u, init_rng_, 0, first);
   if (obs && T >= n_free)
     condition(u, T, first, *obs, z);
   for (long t = T; t >= 1; --t) {
     Kokkos::deep_copy(t_in, Real(t));
     const Tensor3<Real> pred = model_.forward(params_, u, t_in);
     if (t > 1)
-      measure_.sample(z, noise_rng_, std::uint32_t(t), first);
+      draw(z, noise_rng_, std::uint32_t(t), first);
     else
       Kokkos::deep_copy(z, Real(0));
     const double b = schedule_.beta(t);

@@ -15,8 +15,13 @@
 // no separate Gram matrix, for every family and grid.
 // Random numbers: purposes "sample.init" (u_T, step 0), "sample.noise" (z, step t) and
 // "sample.obs", keyed by the global sample index (measure.hpp), so a sample does not depend on
-// which rank computes it. Batches are whole global chunks (sample_range) so that the model sees
-// the same batches, and gives bitwise the same output, on any number of ranks.
+// which rank computes it. Antithetic pairs (optional): sample 2p + 1 takes the negated draws of
+// sample 2p (u_T, every z and xi_obs), a standard Monte Carlo variance reduction: each sample is
+// still an exact draw of the model, but for a law symmetric under u -> -u (e.g. MoGP's two
+// mirrored branches) and a near-odd denoiser the pairs land on opposite branches, so the branch
+// fractions of N samples no longer carry the binomial noise sqrt(p (1 - p) / N). Batches are whole
+// global chunks (sample_range) so that the model sees the same batches, and gives bitwise the same
+// output, on any number of ranks.
 #pragma once
 
 #include "fieldgen/data/sharding.hpp"
@@ -38,10 +43,11 @@ public:
   // params must hold the weights to sample with (the EMA weights). Objects must outlive it.
   Sampler(nn::Denoiser<Real>& model, const nn::Parameters<Real>& params,
           const gaussian::GaussianMeasure<Real>& measure, const Schedule& schedule,
-          std::uint64_t seed);
+          std::uint64_t seed, bool antithetic = false);
 
   // Generates the samples with global indices [first, first + count) in one batch into
   // out[count][measure points] (host memory). Local: no communication for per-rank measures.
+  // Antithetic: first and count must be even (whole pairs).
   void generate(std::uint64_t first, long count, Real* out, const Observations* obs = nullptr,
                 long n_free = 0);
 
@@ -51,6 +57,9 @@ public:
                                const Observations* obs = nullptr, long n_free = 0);
 
 private:
+  // measure_.sample into out, then the antithetic negation of every odd sample's draws.
+  void draw(const Tensor3<Real>& out, const CounterRng& rng, std::uint32_t step,
+            std::uint64_t first) const;
   void condition(const Tensor3<Real>& u, long s, std::uint64_t first, const Observations& obs,
                  const Tensor3<Real>& work);
 
@@ -59,6 +68,7 @@ private:
   const gaussian::GaussianMeasure<Real>& measure_;
   const Schedule& schedule_;
   CounterRng init_rng_, noise_rng_, obs_rng_;
+  bool antithetic_;
 };
 
 } // namespace fieldgen::funcdiff

@@ -4,6 +4,7 @@
 #include "fieldgen/core/error.hpp"
 
 #include <Kokkos_Core.hpp>
+#include <fftw3.h>
 
 #include <algorithm>
 #include <cmath>
@@ -36,6 +37,37 @@ void check_channel(const CountFields& f, long channel) {
           "count metrics: ", f.values.size(), " values for ", f.n, " x ", f.channels, " x ",
           f.points());
 }
+
+// FFTW buffers and plans, released on scope exit.
+struct FftwReal {
+  explicit FftwReal(long n) : p(fftw_alloc_real(size_t(n))) {
+    require(p != nullptr, "two_point: cannot allocate ", n, " doubles");
+  }
+  ~FftwReal() { fftw_free(p); }
+  FftwReal(const FftwReal&) = delete;
+  FftwReal& operator=(const FftwReal&) = delete;
+  double* p;
+};
+
+struct FftwComplex {
+  explicit FftwComplex(long n) : p(fftw_alloc_complex(size_t(n))) {
+    require(p != nullptr, "two_point: cannot allocate ", n, " complex values");
+  }
+  ~FftwComplex() { fftw_free(p); }
+  FftwComplex(const FftwComplex&) = delete;
+  FftwComplex& operator=(const FftwComplex&) = delete;
+  fftw_complex* p;
+};
+
+struct FftwPlan {
+  explicit FftwPlan(fftw_plan p) : plan(p) {
+    require(p != nullptr, "two_point: FFTW planning failed");
+  }
+  ~FftwPlan() { fftw_destroy_plan(plan); }
+  FftwPlan(const FftwPlan&) = delete;
+  FftwPlan& operator=(const FftwPlan&) = delete;
+  fftw_plan plan;
+};
 
 } // namespace
 
@@ -76,32 +108,43 @@ std::vector<std::vector<double>> two_point(const CountFields& f, long channel, l
                                            double threshold) {
   check_channel(f, channel);
   std::vector<std::vector<double>> s2;
-  std::vector<double> line;
   for (int a = 0; a < f.grid.dim(); ++a) {
     const Lines l = lines_along(f.grid, a);
+    const long n = l.length;
     const bool wrap = f.grid.periodic(a);
-    require(max_lag >= 0 && max_lag < l.length, "two_point: max_lag = ", max_lag,
-            " must lie in [0, ", l.length - 1, "] (axis ", a, ")");
-    std::vector<double> sum(size_t(max_lag + 1), 0.0);
-    line.resize(size_t(l.length));
-    for (long s = 0; s < f.n; ++s) {
-      const float* u = f.field(s, channel);
-      for (long start : l.starts) {
-        for (long j = 0; j < l.length; ++j)
-          line[size_t(j)] = u[start + j * l.stride] >= threshold ? 1.0 : 0.0;
-        for (long r = 0; r <= max_lag; ++r) {
-          double acc = 0;
-          const long end = wrap ? l.length : l.length - r;
-          for (long j = 0; j < end; ++j)
-            acc += line[size_t(j)] * line[size_t((j + r) % l.length)];
-          sum[size_t(r)] += acc;
+    require(max_lag >= 0 && max_lag < n, "two_point: max_lag = ", max_lag, " must lie in [0, ",
+            n - 1, "] (axis ", a, ")");
+    // Circular correlation of length len: len = n wraps the line (periodic); zero padding to
+    // len = n + max_lag leaves only the pairs inside the box for lags up to max_lag.
+    const long len = wrap ? n : n + max_lag, bins = len / 2 + 1;
+    FftwReal line(len);
+    FftwComplex spectrum(bins);
+    std::vector<double> power(size_t(bins), 0.0);
+    {
+      const FftwPlan forward(fftw_plan_dft_r2c_1d(int(len), line.p, spectrum.p, FFTW_ESTIMATE));
+      std::fill(line.p, line.p + len, 0.0);
+      for (long s = 0; s < f.n; ++s) {
+        const float* u = f.field(s, channel);
+        for (long start : l.starts) {
+          for (long j = 0; j < n; ++j)
+            line.p[j] = u[start + j * l.stride] >= threshold ? 1.0 : 0.0;
+          fftw_execute(forward.plan);
+          for (long k = 0; k < bins; ++k)
+            power[size_t(k)] +=
+                spectrum.p[k][0] * spectrum.p[k][0] + spectrum.p[k][1] * spectrum.p[k][1];
         }
       }
     }
-    // Pairs per line: n (periodic) or n - r (inside the box).
+    for (long k = 0; k < bins; ++k) {
+      spectrum.p[k][0] = power[size_t(k)];
+      spectrum.p[k][1] = 0;
+    }
+    const FftwPlan backward(fftw_plan_dft_c2r_1d(int(len), spectrum.p, line.p, FFTW_ESTIMATE));
+    fftw_execute(backward.plan); // unnormalised: len times the summed correlations
     const double lines = double(l.starts.size()) * double(f.n);
+    std::vector<double> sum(size_t(max_lag + 1));
     for (long r = 0; r <= max_lag; ++r)
-      sum[size_t(r)] /= lines * double(wrap ? l.length : l.length - r);
+      sum[size_t(r)] = line.p[r] / double(len) / (lines * double(wrap ? n : n - r));
     s2.push_back(sum);
   }
   return s2;

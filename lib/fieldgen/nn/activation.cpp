@@ -25,10 +25,16 @@ Tensor3<Real> Activation<Real>::forward(const Parameters<Real>&, const Tensor3<R
   Real* y = out_.data();
   const auto policy = Kokkos::RangePolicy<ExecSpace>(0, in.size());
   switch (kind_) {
-  case ActivationKind::GELU:
+  case ActivationKind::GELU: {
+    ensure(cdf_, "fieldgen::nn::gelu_cdf", in.extent(0), in.extent(1), in.extent(2));
+    Real* cdf = cdf_.data();
     Kokkos::parallel_for(
-        "fieldgen::nn::gelu", policy, KOKKOS_LAMBDA(long i) { y[i] = gelu(x[i]); });
+        "fieldgen::nn::gelu", policy, KOKKOS_LAMBDA(long i) {
+          cdf[i] = normal_cdf(x[i]);
+          y[i] = x[i] * cdf[i];
+        });
     break;
+  }
   case ActivationKind::SiLU:
     Kokkos::parallel_for(
         "fieldgen::nn::silu", policy, KOKKOS_LAMBDA(long i) { y[i] = silu(x[i]); });
@@ -54,11 +60,13 @@ Tensor3<Real> Activation<Real>::backward(const Parameters<Real>&, const Tensor3<
   Real* gx = grad_in_.data();
   const auto policy = Kokkos::RangePolicy<ExecSpace>(0, in_.size());
   switch (kind_) {
-  case ActivationKind::GELU:
+  case ActivationKind::GELU: {
+    const Real* cdf = cdf_.data();
     Kokkos::parallel_for(
         "fieldgen::nn::gelu_grad", policy,
-        KOKKOS_LAMBDA(long i) { gx[i] = g[i] * gelu_grad(x[i]); });
+        KOKKOS_LAMBDA(long i) { gx[i] = g[i] * gelu_grad(x[i], cdf[i]); });
     break;
+  }
   case ActivationKind::SiLU:
     Kokkos::parallel_for(
         "fieldgen::nn::silu_grad", policy,

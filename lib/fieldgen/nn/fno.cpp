@@ -7,17 +7,6 @@ namespace fieldgen::nn {
 
 namespace {
 
-// out = a + b, elementwise over equal shapes.
-template <class Real>
-void add(const Tensor3<Real>& a, const Tensor3<Real>& b, const Tensor3<Real>& out) {
-  const Real* x = a.data();
-  const Real* y = b.data();
-  Real* z = out.data();
-  Kokkos::parallel_for(
-      "fieldgen::nn::fno_add", Kokkos::RangePolicy<ExecSpace>(0, out.size()),
-      KOKKOS_LAMBDA(long i) { z[i] = x[i] + y[i]; });
-}
-
 // Coordinate linspace(0, 1, n) at global index i (0 on a single-point axis).
 KOKKOS_INLINE_FUNCTION double linspace01(long i, long n) {
   return n > 1 ? double(i) / double(n - 1) : 0.0;
@@ -48,7 +37,6 @@ Fno<Real>::Fno(const FnoConfig& config, std::string name, MPI_Comm comm)
     if (l + 1 < config.depth)
       act_.push_back(std::make_unique<Activation<Real>>(ActivationKind::GELU));
   }
-  sums_.resize(size_t(config.depth));
 }
 
 template <class Real> long Fno<Real>::input_channels() const {
@@ -133,11 +121,10 @@ Tensor3<Real> Fno<Real>::forward(const Parameters<Real>& p, const Tensor3<Real>&
 
   Tensor3<Real> h = lift_.forward(p, input_);
   for (int l = 0; l < config_.depth; ++l) {
-    const Tensor3<Real> s = spectral_[l]->forward(p, h);
-    const Tensor3<Real> w = pointwise_[l]->forward(p, h);
-    ensure(sums_[l], "fieldgen::nn::fno_sum", nb, config_.width, np);
-    add(s, w, sums_[l]);
-    h = l + 1 < config_.depth ? act_[l]->forward(p, sums_[l]) : sums_[l];
+    // The pointwise branch adds into the spectral layer's output buffer (which that layer does
+    // not read again before its next forward), so the sum costs no extra pass.
+    const Tensor3<Real> z = pointwise_[l]->forward_add(p, h, spectral_[l]->forward(p, h));
+    h = l + 1 < config_.depth ? act_[l]->forward(p, z) : z;
   }
   return proj2_.forward(p, proj_act_.forward(p, proj1_.forward(p, h)));
 }
@@ -146,11 +133,10 @@ template <class Real>
 Tensor3<Real> Fno<Real>::backward(const Parameters<Real>& p, const Tensor3<Real>& grad_out) {
   Tensor3<Real> g = proj1_.backward(p, proj_act_.backward(p, proj2_.backward(p, grad_out)));
   const long nb = long(g.extent(0)), np = long(g.extent(2));
-  ensure(grad_sum_, "fieldgen::nn::fno_grad_sum", nb, config_.width, np);
   for (int l = config_.depth - 1; l >= 0; --l) {
     const Tensor3<Real> gz = l + 1 < config_.depth ? act_[l]->backward(p, g) : g;
-    add(spectral_[l]->backward(p, gz), pointwise_[l]->backward(p, gz), grad_sum_);
-    g = grad_sum_;
+    // Likewise the input gradients of the two branches meet in the spectral layer's buffer.
+    g = pointwise_[l]->backward_add(p, gz, spectral_[l]->backward(p, gz));
   }
   const Tensor3<Real> gin = lift_.backward(p, g);
   ensure(grad_u_, "fieldgen::nn::fno_grad_u", nb, 1, np);

@@ -72,8 +72,7 @@ private:
   std::vector<std::unique_ptr<SpectralConv<Real>>> spectral_;
   std::vector<std::unique_ptr<PointwiseLinear<Real>>> pointwise_;
   std::vector<std::unique_ptr<Activation<Real>>> act_; // depth - 1
-  Tensor3<Real> input_, grad_sum_, grad_u_;
-  std::vector<Tensor3<Real>> sums_; // per Fourier layer: spectral + pointwise
+  Tensor3<Real> input_, grad_u_;
   Tensor2<Real> grad_time_;
 };
 
