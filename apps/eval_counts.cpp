@@ -255,7 +255,8 @@ void compute(const Config& cfg, const metrics::CountFields& all_gen,
   metrics::JsonObject interface;
   interface.add("generated", stats_json(rep.interface_gen))
       .add("reference", stats_json(rep.interface_ref))
-      .add("relative_difference", rep.interface_rel);
+      .add("relative_difference", rep.interface_rel)
+      .add("abs_relative_difference", std::abs(rep.interface_rel));
   root.add("interface_per_area", interface);
 
   const metrics::ChordHistogram cg = metrics::chord_lengths(gen, ch, threshold);

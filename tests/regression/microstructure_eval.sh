@@ -33,13 +33,13 @@ micro="data --data.kind=microstructure --data.shape=32,32 --data.length_scale=0.
   run 2 $micro --data.n=300 --data.seed=1 --output.path=a.h5 || fail "microstructure np 2"
   run 1 $micro --data.n=300 --data.seed=1 --output.path=a_serial.h5 || fail "microstructure np 1"
   run 2 $micro --data.n=300 --data.seed=2 --output.path=b.h5 || fail "microstructure seed 2"
-  run 2 $micro --data.n=300 --data.seed=3 --data.porosity=0.25 --output.path=low.h5 ||
+  run 2 $micro --data.n=100 --data.seed=3 --data.porosity=0.25 --output.path=low.h5 ||
     fail "microstructure porosity 0.25"
   run 2 data --data.kind=grf --data.shape=24,20 --data.boundary=reflecting --data.n=9 \
     --output.path=g.h5 || fail "grf np 2"
   run 1 data --data.kind=grf --data.shape=24,20 --data.boundary=reflecting --data.n=9 \
     --output.path=g_serial.h5 || fail "grf np 1"
-  run 2 data --data.kind=microstructure --data.shape=16,16,16 --data.n=12 --output.path=c.h5 ||
+  run 2 data --data.kind=microstructure --data.shape=12,12,12 --data.n=8 --output.path=c.h5 ||
     fail "3-D microstructure"
 }
 
@@ -107,7 +107,7 @@ nn = same["nearest_neighbour"]
 assert nn["generated_to_training"]["max"] == 0, nn  # generated = training: memorised
 assert nn["reference_to_training"]["min"] > 0, nn
 assert len(same["s2"]["lags"]) == 17 and "axis1" in same["s2"]["generated"]
-assert cube["mass"]["violations"] == 12 and "axis2" in cube["s2"]["generated"]
+assert cube["mass"]["violations"] == 8 and "axis2" in cube["s2"]["generated"]
 assert cube["s2"]["max_abs_difference"] == 0
 PY
   echo "FAIL (metrics.json contents)"
@@ -115,6 +115,11 @@ PY
 else
   echo "ok   (metrics: same law small, other porosity large, mass check, memorisation)"
 fi
+# The Done-when style checks through tools/check_metrics.py.
+$py "$source_dir/tools/check_metrics.py" same/metrics.json 'mass.violations<1' \
+  's2.max_abs_difference<0.02' 'interface_per_area.abs_relative_difference<0.1' \
+  'porosity.mean_abs_difference<0.02' 'intensity_histogram.terminal_over_generated>5' \
+  >check.txt || fail "check_metrics.py on same/metrics.json: $(grep FAIL check.txt)"
 
 # A wrong /requested_mass: non-zero exit, one error line naming the file, metrics.json kept.
 run 2 eval --eval.generated=bad.h5 --eval.reference=b.h5 --output.dir=bad
