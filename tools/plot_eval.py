@@ -15,6 +15,8 @@ names, and writes
                             (3-D: the middle slice along the first axis)
     eval_counts_stats.png   S2(r) per axis, chord-length distributions per phase, intensity
                             histograms, per-sample porosity and nearest-neighbour distances
+    eval_counts_classes.png when both files have /labels: one row per class, reference samples
+                            of the class next to generated ones
 `fieldgen eval` does not call this script; the job scripts do after it."""
 import argparse
 import json
@@ -252,6 +254,50 @@ def plot_counts(m, out_dir, channel, count):
         ax[3].legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(os.path.join(out_dir, "eval_counts_stats.png"), dpi=100)
+    plt.close(fig)
+    plot_classes(m, out_dir, channel, 5)
+
+
+def load_labelled(path, channel, count_per_class):
+    """First samples of each class: {label: [k, ...]}, or None without /labels."""
+    with h5py.File(path, "r") as f:
+        if "labels" not in f:
+            return None
+        labels = np.asarray(f["labels"][:])
+        out = {}
+        for c in np.unique(labels):
+            rows = np.flatnonzero(labels == c)[:count_per_class]
+            out[int(c)] = slices(np.asarray(f["fields"][np.sort(rows), channel], dtype=float))
+        return out
+
+
+def plot_classes(m, out_dir, channel, count):
+    ref = load_labelled(m["files"]["reference"], channel, count)
+    gen = load_labelled(m["files"]["generated"], channel, count)
+    if ref is None or gen is None:
+        return
+    classes = sorted(set(ref) | set(gen))
+    k = count
+    fig, axes = plt.subplots(len(classes), 2 * k + 1, figsize=(0.9 * (2 * k + 1),
+                                                                0.9 * len(classes) + 0.4),
+                             squeeze=False)
+    hi = max(max(u.max() for u in ref.values()), max(u.max() for u in gen.values()), 1)
+    for r, c in enumerate(classes):
+        for i in range(2 * k + 1):
+            a = axes[r, i]
+            a.set_xticks([])
+            a.set_yticks([])
+            a.axis("off")
+            u = ref.get(c) if i < k else gen.get(c)
+            j = i if i < k else i - k - 1
+            if i == k or u is None or j >= len(u):
+                continue
+            a.imshow(u[j], cmap="gray", vmin=0, vmax=hi, interpolation="nearest")
+        axes[r, 0].set_title(f"class {c}", fontsize=7, loc="left")
+    fig.suptitle(f"per class: {k} reference samples (left) | {k} generated samples (right)",
+                 fontsize=9)
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.3 / (0.9 * len(classes) + 0.4)))
+    fig.savefig(os.path.join(out_dir, "eval_counts_classes.png"), dpi=100)
     plt.close(fig)
 
 
