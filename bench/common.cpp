@@ -5,11 +5,19 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <thread>
 
 namespace fieldgen::bench {
 
-std::vector<double> medians(const std::vector<std::function<void()>>& fns, int min_rounds) {
+double cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
+
+std::vector<double> medians(const std::vector<std::function<void()>>& fns, int min_rounds,
+                            bool cpu) {
   for (int i = 0; i < 2; ++i)
     for (const auto& f : fns)
       f();
@@ -18,17 +26,21 @@ std::vector<double> medians(const std::vector<std::function<void()>>& fns, int m
   Stopwatch total;
   while (long(t[0].size()) < min_rounds || (total.seconds() < 0.3 && t[0].size() < 200))
     for (size_t i = 0; i < fns.size(); ++i) {
-      Stopwatch s;
+      const Stopwatch s;
+      const double c = cpu_seconds();
       fns[i]();
       Kokkos::fence();
-      t[i].push_back(s.seconds());
+      t[i].push_back(cpu ? cpu_seconds() - c : s.seconds());
     }
   std::vector<double> m;
-  for (auto& ti : t) {
-    std::nth_element(ti.begin(), ti.begin() + long(ti.size() / 2), ti.end());
-    m.push_back(ti[ti.size() / 2]);
-  }
+  for (auto& ti : t)
+    m.push_back(median(ti));
   return m;
+}
+
+double median(std::vector<double> t) {
+  std::nth_element(t.begin(), t.begin() + long(t.size() / 2), t.end());
+  return t[t.size() / 2];
 }
 
 void raw(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, long m, long n, long k, float alpha,

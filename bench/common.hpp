@@ -5,6 +5,7 @@
 
 #include "fieldgen/core/comm.hpp"
 #include "fieldgen/core/rng.hpp"
+#include "fieldgen/core/timer.hpp"
 
 #include <Kokkos_Core.hpp>
 #include <cblas.h>
@@ -14,10 +15,33 @@
 
 namespace fieldgen::bench {
 
-// Median wall times of the functions, measured interleaved (f0, f1, ..., f0, f1, ...) so that
-// a kernel and its baseline see the same machine load; two warm-up rounds, then at least
-// min_rounds rounds and 0.3 s (at most 200 rounds).
-std::vector<double> medians(const std::vector<std::function<void()>>& fns, int min_rounds = 7);
+// Seconds of CPU time used by this process (all its threads; CLOCK_PROCESS_CPUTIME_ID). On a
+// shared machine whose cores are time-sliced between jobs, CPU time measures the work done
+// where wall time also counts the slices given to others, so ratios of CPU times between sizes
+// stay meaningful under load (the machine's caches are still shared).
+double cpu_seconds();
+
+// Median times of the functions, measured interleaved (f0, f1, ..., f0, f1, ...) so that a
+// kernel and its baseline see the same machine load; two warm-up rounds, then at least
+// min_rounds rounds and 0.3 s of wall time (at most 200 rounds). Wall time, or CPU time
+// (cpu_seconds) when cpu is true.
+std::vector<double> medians(const std::vector<std::function<void()>>& fns, int min_rounds = 7,
+                            bool cpu = false);
+
+struct Times {
+  double wall, cpu;
+};
+// The slowest rank's wall and CPU seconds of fn, started together after a barrier.
+template <class F> Times timed(const Comm& comm, F&& fn) {
+  comm.barrier();
+  const Stopwatch sw;
+  const double c = cpu_seconds();
+  fn();
+  const double cpu = cpu_seconds() - c, wall = sw.seconds();
+  return {comm.max(wall), comm.max(cpu)};
+}
+// Median of the values (the upper one for an even count).
+double median(std::vector<double> t);
 
 template <class Real> const char* precision() {
   return sizeof(Real) == 4 ? "float" : "double";

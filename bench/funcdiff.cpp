@@ -15,9 +15,10 @@
 // rank's batch (lift, per Fourier layer the spectral analysis, mixing and synthesis GEMMs of
 // bench/common.hpp and the pointwise GEMM, projection; forward + backward for a train step,
 // forward for a reverse step) plus the noise measure's dense BLAS (dtrmm to draw the noise,
-// dpotrs for the loss gradient in training; dtrmm per reverse step). "raw %" is raw time /
-// fieldgen time: the share of a step the irreducible GEMMs would take on their own. All times
-// are the slowest rank's.
+// dpotrs for the loss gradient in training; dtrmm per reverse step). "raw %" is raw / fieldgen
+// CPU time (common.hpp; wall time on a shared machine mostly measures the load): the share of a
+// step the irreducible GEMMs would take on their own. Times are the slowest rank's; a 1-rank CPU
+// time per step is the one-core cost of the step.
 #include "common.hpp"
 #include "sections.hpp"
 
@@ -167,30 +168,28 @@ void write_curves(const std::string& path, long curves, long n, const Comm& comm
   writer.commit();
 }
 
-// Slowest rank's seconds of fn, started together.
-template <class F> double timed(const Comm& comm, F&& fn) {
-  comm.barrier();
-  const Stopwatch sw;
-  fn();
-  return comm.max(sw.seconds());
-}
+// Per-step medians of rounds of `steps` steps each: wall and CPU seconds.
+struct Medians {
+  std::vector<double> wall, cpu;
+  void add(const Times& t, long steps) {
+    wall.push_back(t.wall / double(steps));
+    cpu.push_back(t.cpu / double(steps));
+  }
+  Times get() const { return {median(wall), median(cpu)}; }
+};
 
-double median(std::vector<double> t) {
-  std::nth_element(t.begin(), t.begin() + long(t.size() / 2), t.end());
-  return t[t.size() / 2];
-}
-
-// One table row: train s/step, samples/s, raw s, raw %; reverse s/step, curves/s (T = 1000),
-// raw s, raw %.
+// One table row (see the header printed by funcdiff()).
 template <class Real>
-void print_row(const Comm& comm, const char* name, long n, double train, double train_raw,
-               double reverse, double reverse_raw, long curves) {
+void print_row(const Comm& comm, const char* name, long n, const Times& train,
+               const Times& train_raw, const Times& reverse, const Times& reverse_raw,
+               long curves) {
   const double all_curves = double(curves * comm.size());
   if (comm.is_root())
-    std::printf("  %-5s %4ld %-6s %9.4f %9.0f %9.4f %6.0f%%   %9.5f %9.2f %9.5f %6.0f%%\n", name, n,
-                precision<Real>(), train, double(batch) / train, train_raw, 100 * train_raw / train,
-                reverse, all_curves / (reverse * double(schedule_steps)), reverse_raw,
-                100 * reverse_raw / reverse);
+    std::printf("  %-5s %4ld %-6s %8.4f %8.4f %9.0f %8.4f %6.0f%%  %9.5f %9.2f %9.5f %6.0f%%\n",
+                name, n, precision<Real>(), train.wall, train.cpu, double(batch) / train.wall,
+                train_raw.cpu, 100 * train_raw.cpu / train.cpu, reverse.wall,
+                all_curves / (reverse.wall * double(schedule_steps)), reverse_raw.cpu,
+                100 * reverse_raw.cpu / reverse.cpu);
 }
 
 template <class Real>
@@ -219,11 +218,11 @@ void model_row(const Comm& comm, const Config& cfg, const std::string& path, con
   funcdiff::Trainer<Real>(fno, params, measure, schedule, data, lr, o, comm).run();
   raw_train.train_step();
   o.steps = 1;
-  std::vector<double> train, train_raw;
+  Medians train, train_raw;
   for (long r = 0; r < cfg.get_int("funcdiff.train_steps"); ++r) {
     funcdiff::Trainer<Real> trainer(fno, params, measure, schedule, data, lr, o, comm);
-    train.push_back(timed(comm, [&] { trainer.run(); }));
-    train_raw.push_back(timed(comm, [&] { raw_train.train_step(); }));
+    train.add(timed(comm, [&] { trainer.run(); }), 1);
+    train_raw.add(timed(comm, [&] { raw_train.train_step(); }), 1);
   }
 
   // Sampling: this rank's curves (global indices rank * curves, ...) in one batch over a chain
@@ -234,21 +233,21 @@ void model_row(const Comm& comm, const Config& cfg, const std::string& path, con
   funcdiff::Sampler<Real> sampler(fno, params, measure, chain, 2);
   RawFno<Real> raw_sample(deck_model(), fno.input_channels(), curves, n);
   std::vector<Real> out(size_t(curves * n));
-  std::vector<double> reverse, reverse_raw;
+  Medians reverse, reverse_raw;
   for (long r = 0; r < cfg.get_int("funcdiff.sample_rounds"); ++r) {
-    reverse.push_back(
+    reverse.add(
         timed(comm,
-              [&] { sampler.generate(std::uint64_t(comm.rank() * curves), curves, out.data()); }) /
-        double(steps));
-    reverse_raw.push_back(timed(comm,
-                                [&] {
-                                  for (long k = 0; k < steps; ++k)
-                                    raw_sample.reverse_step();
-                                }) /
-                          double(steps));
+              [&] { sampler.generate(std::uint64_t(comm.rank() * curves), curves, out.data()); }),
+        steps);
+    reverse_raw.add(timed(comm,
+                          [&] {
+                            for (long k = 0; k < steps; ++k)
+                              raw_sample.reverse_step();
+                          }),
+                    steps);
   }
-  print_row<Real>(comm, name, n, median(train), median(train_raw), median(reverse),
-                  median(reverse_raw), curves);
+  print_row<Real>(comm, name, n, train.get(), train_raw.get(), reverse.get(), reverse_raw.get(),
+                  curves);
 }
 
 } // namespace
@@ -265,12 +264,14 @@ void funcdiff(const Comm& comm, const Config& cfg) {
                 "curves per rank over %ld reverse steps\n",
                 schedule_steps, comm.size(), batch, batch / comm.size(),
                 cfg.get_int("funcdiff.sample_curves"), cfg.get_int("funcdiff.sample_steps"));
-    std::printf("   medians of %ld train steps and %ld chains; raw = the model's GEMMs + the "
-                "measure's BLAS, raw %% = raw / fieldgen; curves/s for T = %ld\n",
+    std::printf("   medians of %ld train steps and %ld chains (slowest rank); wall and CPU "
+                "seconds; raw = the model's GEMMs + the measure's BLAS (CPU s), raw %% = raw / "
+                "fieldgen CPU time; curves/s for T = %ld\n",
                 cfg.get_int("funcdiff.train_steps"), cfg.get_int("funcdiff.sample_rounds"),
                 schedule_steps);
-    std::printf("  %-5s %4s %-6s %9s %9s %9s %7s   %9s %9s %9s %7s\n", "deck", "n", "", "s/step",
-                "samples/s", "raw s", "raw %", "s/revstep", "curves/s", "raw s", "raw %");
+    std::printf("  %-5s %4s %-6s %8s %8s %9s %8s %7s  %9s %9s %9s %7s\n", "deck", "n", "", "s/step",
+                "cpu s", "samples/s", "raw cpu", "raw %", "s/revstep", "curves/s", "raw cpu",
+                "raw %");
   }
   const struct {
     const char* name;

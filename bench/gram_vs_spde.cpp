@@ -9,8 +9,9 @@
 // interval; in 2-D (grids side x side or side x 2 side on the unit square) the SPDE field has
 // nu = 1, so that table compares costs only. Per family: setup time (median of up to 5 builds for
 // small n), and per field the median time of a batch of 16 samples and of 16 losses, measured
-// interleaved. The crossover is the smallest n from which the SPDE is cheaper at every larger n
-// measured. Rank 0 measures while any other ranks wait.
+// interleaved. All times are CPU times of the process (common.hpp), robust to a shared machine. The
+// crossover is the smallest n from which the SPDE is cheaper at every larger n measured. Rank 0
+// measures while any other ranks wait.
 #include "common.hpp"
 #include "sections.hpp"
 
@@ -32,18 +33,19 @@ constexpr long fields = 16;
 struct Row {
   long n;
   double setup[2], sample[2], loss[2]; // [kernel, spde], seconds (sample and loss per field)
+  double iterations;                   // CG iterations per SPDE solve
 };
 
-// Median seconds of building a measure with make(), repeated while the builds take < 0.2 s in
-// all (at most 5); keeps the last one built.
+// Median CPU seconds of building a measure with make(), repeated while the builds take < 0.2 s
+// of wall time in all (at most 5); keeps the last one built.
 template <class M, class F> double build(std::unique_ptr<M>& out, F&& make) {
   std::vector<double> t;
   Stopwatch total;
   do {
     out.reset();
-    const Stopwatch sw;
+    const double c = cpu_seconds();
     out = make();
-    t.push_back(sw.seconds());
+    t.push_back(cpu_seconds() - c);
   } while (t.size() < 5 && total.seconds() < 0.2);
   std::nth_element(t.begin(), t.begin() + long(t.size() / 2), t.end());
   return t[t.size() / 2];
@@ -51,7 +53,7 @@ template <class M, class F> double build(std::unique_ptr<M>& out, F&& make) {
 
 Row measure_row(const std::vector<long>& shape) {
   const Grid grid = Grid::unit(shape);
-  Row r{grid.size(), {}, {}, {}};
+  Row r{grid.size(), {}, {}, {}, 0};
   gaussian::KernelParams kp;
   kp.type = gaussian::KernelType::Matern32;
   kp.length_scale = 0.1;
@@ -70,10 +72,12 @@ Row measure_row(const std::vector<long>& shape) {
                           Tensor3<double>("fieldgen::bench::spde_u", fields, 1, size_t(r.n))};
   const CounterRng rng(3, purpose_id("bench.gram_vs_spde"));
   double sink = 0;
-  const auto sample =
-      medians({[&] { kernel->sample(u[0], rng, 0); }, [&] { spde->sample(u[1], rng, 0); }}, 3);
+  const auto sample = medians(
+      {[&] { kernel->sample(u[0], rng, 0); }, [&] { spde->sample(u[1], rng, 0); }}, 7, true);
   const auto loss = medians(
-      {[&] { sink += kernel->cm_norm2(u[0])[0]; }, [&] { sink += spde->cm_norm2(u[1])[0]; }}, 3);
+      {[&] { sink += kernel->cm_norm2(u[0])[0]; }, [&] { sink += spde->cm_norm2(u[1])[0]; }}, 7,
+      true);
+  r.iterations = double(spde->system().iterations()) / double(spde->system().solves());
   for (int f = 0; f < 2; ++f) {
     r.sample[f] = sample[size_t(f)] / fields;
     r.loss[f] = loss[size_t(f)] / fields;
@@ -99,9 +103,9 @@ void table(int dim, long max_points) {
   std::printf("\n  %d-D: %s\n", dim,
               dim == 1 ? "the same Matern-3/2 field"
                        : "Matern-3/2 kernel vs SPDE nu = 1 (cost only)");
-  std::printf("  %6s %9s | %9s %9s | %10s %10s | %10s %10s\n", "n", "grid", "Gram s", "SPDE s",
-              "Gram ms/f", "SPDE ms/f", "Gram ms/f", "SPDE ms/f");
-  std::printf("  %6s %9s | %19s | %21s | %21s\n", "", "", "setup", "sample", "loss");
+  std::printf("  %6s %9s | %9s %9s | %10s %10s %5s | %10s %10s\n", "n", "grid", "Gram s", "SPDE s",
+              "Gram ms/f", "SPDE ms/f", "its", "Gram ms/f", "SPDE ms/f");
+  std::printf("  %6s %9s | %19s | %27s | %21s\n", "", "", "setup", "sample (SPDE CG its)", "loss");
   std::vector<Row> rows;
   for (long n = 64; n <= max_points; n *= 2) {
     std::vector<long> shape = {n};
@@ -115,9 +119,9 @@ void table(int dim, long max_points) {
     const Row& r = rows.back();
     const std::string grid =
         dim == 1 ? std::to_string(n) : std::to_string(shape[0]) + "x" + std::to_string(shape[1]);
-    std::printf("  %6ld %9s | %9.4f %9.4f | %10.4f %10.4f | %10.4f %10.4f\n", r.n, grid.c_str(),
-                r.setup[0], r.setup[1], 1e3 * r.sample[0], 1e3 * r.sample[1], 1e3 * r.loss[0],
-                1e3 * r.loss[1]);
+    std::printf("  %6ld %9s | %9.4f %9.4f | %10.4f %10.4f %5.1f | %10.4f %10.4f\n", r.n,
+                grid.c_str(), r.setup[0], r.setup[1], 1e3 * r.sample[0], 1e3 * r.sample[1],
+                r.iterations, 1e3 * r.loss[0], 1e3 * r.loss[1]);
     std::fflush(stdout);
   }
   auto show = [](long n) { return n > 0 ? std::to_string(n) : std::string("none measured"); };
@@ -136,7 +140,7 @@ void table(int dim, long max_points) {
 void gram_vs_spde(const Comm& comm, const Config& cfg) {
   if (comm.is_root()) {
     std::printf("\n== gram_vs_spde: kernel Gram (Matern-3/2) vs SPDE (a = 2), l = 0.1, one "
-                "process, %ld fields per batch; setup s, then ms per field\n",
+                "process, %ld fields per batch; CPU time: setup s, then ms per field\n",
                 fields);
     for (int dim = 1; dim <= cfg.get_int("gram_vs_spde.dims"); ++dim)
       table(dim, cfg.get_int("gram_vs_spde.max_points"));

@@ -6,30 +6,44 @@
 // solve for a = 2) and of one loss (cm_norm2: one stencil application) over
 // spde_scaling.repeats, the CG iterations per solve, and the time per point with its ratio to
 // the smallest mesh's (the baseline of the run): linear growth of the cost with the number of
-// points reads as a ratio near 1. Times are the slowest rank's.
+// points reads as a ratio near 1. The ratios use CPU time (common.hpp: wall time on a shared,
+// time-sliced machine mostly measures the load). Times are the slowest rank's.
+#include "common.hpp"
 #include "sections.hpp"
 
 #include "fieldgen/core/timer.hpp"
 #include "fieldgen/gaussian/spde_measure.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <vector>
 
 namespace fieldgen::bench {
 namespace {
 
-// Median of the slowest rank's times of `repeats` calls of fn.
-template <class F> double median_max(const Comm& comm, long repeats, F&& fn) {
-  std::vector<double> t;
+// Medians over `repeats` calls of fn of the slowest rank's wall and CPU seconds.
+template <class F> Times median_max(const Comm& comm, long repeats, F&& fn) {
+  std::vector<double> wall, cpu;
   for (long r = 0; r < repeats; ++r) {
-    comm.barrier();
-    const Stopwatch sw;
-    fn();
-    t.push_back(comm.max(sw.seconds()));
+    const Times t = timed(comm, fn);
+    wall.push_back(t.wall);
+    cpu.push_back(t.cpu);
   }
-  std::nth_element(t.begin(), t.begin() + long(t.size() / 2), t.end());
-  return t[t.size() / 2];
+  return {median(wall), median(cpu)};
+}
+
+// Least-squares slope of y against x.
+double slope(const std::vector<double>& x, const std::vector<double>& y) {
+  const double n = double(x.size());
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    sx += x[i];
+    sy += y[i];
+    sxx += x[i] * x[i];
+    sxy += x[i] * y[i];
+  }
+  return (n * sxy - sx * sy) / (n * sxx - sx * sx);
 }
 
 } // namespace
@@ -42,19 +56,21 @@ void spde_scaling(const Comm& comm, const Config& cfg) {
   params.length_scale = 0.1;
   if (comm.is_root()) {
     std::printf("\n== spde_scaling: 2-D Matern SPDE, a = %d, l = %.2f, CG rtol %.0e, %d rank(s); "
-                "median of %ld; per point: relative to the smallest mesh (1 = linear)\n",
+                "median of %ld; wall s, and CPU ns per point with its ratio to the smallest "
+                "mesh's (1 = linear)\n",
                 params.order, params.length_scale, params.rtol, comm.size(), repeats);
-    std::printf("  %9s %9s %9s %9s %8s %9s %9s %9s %8s\n", "points", "grid", "setup s", "sample s",
-                "its/solv", "ns/point", "ratio", "loss s", "ratio");
+    std::printf("  %9s %9s | %8s | %8s %9s %6s %8s | %8s %9s %6s\n", "points", "grid", "setup s",
+                "sample s", "cpu ns/pt", "ratio", "its/solv", "loss s", "cpu ns/pt", "ratio");
   }
   double sample_base = 0, loss_base = 0;
+  std::vector<double> log_points, log_wall, log_cpu; // for the fitted exponents
   for (long side : {100L, 200L, 400L, 800L, 1600L, 2000L}) {
     const long points = side * side;
     if (points > max_points)
       break;
     const Decomposition dec(Grid::unit({side, side}), comm.get());
     comm.barrier();
-    Stopwatch sw;
+    const Stopwatch sw;
     const gaussian::SpdeMeasure<double> measure(dec, params);
     const double setup = comm.max(sw.seconds());
     Tensor3<double> u("fieldgen::bench::spde_sample", 1, 1, size_t(measure.local_points()));
@@ -62,21 +78,30 @@ void spde_scaling(const Comm& comm, const Config& cfg) {
     measure.sample(u, rng, 0); // warm-up: first touch of the solver's work space
     const long solves0 = measure.system().solves(), its0 = measure.system().iterations();
     std::uint64_t m = 1;
-    const double sample = median_max(comm, repeats, [&] { measure.sample(u, rng, 0, m++); });
+    const Times sample = median_max(comm, repeats, [&] { measure.sample(u, rng, 0, m++); });
     const double its = double(measure.system().iterations() - its0) /
                        double(std::max(1L, measure.system().solves() - solves0));
     double sink = 0;
-    const double loss = median_max(comm, repeats, [&] { sink += measure.cm_norm2(u)[0]; });
-    const double per_point = sample / double(points), loss_per_point = loss / double(points);
+    const Times loss = median_max(comm, repeats, [&] { sink += measure.cm_norm2(u)[0]; });
+    const double per_point = sample.cpu / double(points),
+                 loss_per_point = loss.cpu / double(points);
+    log_points.push_back(std::log(double(points)));
+    log_wall.push_back(std::log(sample.wall));
+    log_cpu.push_back(std::log(sample.cpu));
     if (sample_base == 0) {
       sample_base = per_point;
       loss_base = loss_per_point;
     }
     if (comm.is_root())
-      std::printf("  %9ld %4ldx%-4ld %9.3f %9.4f %8.1f %9.1f %9.2f %9.5f %8.2f%s\n", points, side,
-                  side, setup, sample, its, 1e9 * per_point, per_point / sample_base, loss,
-                  loss_per_point / loss_base, sink > 0 ? "" : " (non-positive loss!)");
+      std::printf("  %9ld %4ldx%-4ld | %8.3f | %8.4f %9.1f %6.2f %8.1f | %8.5f %9.1f %6.2f%s\n",
+                  points, side, side, setup, sample.wall, 1e9 * per_point, per_point / sample_base,
+                  its, loss.wall, 1e9 * loss_per_point, loss_per_point / loss_base,
+                  sink > 0 ? "" : " (non-positive loss!)");
   }
+  if (comm.is_root() && log_points.size() > 1)
+    std::printf("  sample time ~ points^p, least-squares fit over the meshes: p = %.3f (CPU), "
+                "%.3f (wall)\n",
+                slope(log_points, log_cpu), slope(log_points, log_wall));
 }
 
 } // namespace fieldgen::bench

@@ -39,7 +39,7 @@ for np in 1 2; do
   # a mesh-independent number of iterations (AMG), far below the limit.
   spde=$(awk '$1 == 10000 || $1 == 40000' out$np.txt)
   [ "$(echo "$spde" | grep -c .)" -eq 2 ] || fail "np $np: expected 2 spde_scaling rows: $spde"
-  echo "$spde" | awk 'NR == 1 && $7 != "1.00" { exit 1 } $5 <= 0 || $5 > 100 { exit 1 }' ||
+  echo "$spde" | awk 'NR == 1 && $8 != "1.00" { exit 1 } $9 <= 0 || $9 > 100 { exit 1 }' ||
     fail "np $np: spde_scaling ratio or iteration count out of range: $spde"
   # gram_vs_spde: n = 64, 128, 256 in 1-D and 2-D, then the crossover lines.
   [ "$(grep -cE '^ +(64|128|256) ' out$np.txt)" -eq 6 ] || fail "np $np: expected 6 gram_vs_spde rows"
