@@ -1,9 +1,9 @@
 // `fieldgen data`: generates (MoGP, Linear, Gaussian random fields, two-phase microstructures) or
-// imports (CSV curves, IDX images) a dataset and
-// writes it as a field file (io/field_file.hpp) atomically, with the effective configuration in
-// /provenance, then prints a one-screen summary on rank 0. Generators run sharded (each rank its
-// block of samples, identical for any rank count); imports are parsed on rank 0 inside
-// Comm::root_try (one error line, no hang) and scattered before the collective write.
+// imports (CSV curves, IDX images) a dataset and writes it as a field file (io/field_file.hpp)
+// atomically, with the effective configuration in /provenance, then prints a one-screen summary on
+// rank 0. Generators run sharded (each rank its block of samples, identical for any rank count);
+// imports are parsed on rank 0 inside Comm::root_try (one error line, no hang) and scattered before
+// the collective write.
 #include "commands.hpp"
 
 #include "fieldgen/core/comm.hpp"
@@ -63,9 +63,7 @@ Config make_config() {
       .add_real("data.variance", 1.0, "pointwise variance of the continuum field (grf)", 1e-12,
                 1e12)
       .add_int("data.order", 2,
-               "SPDE exponent a > d/2, smoothness nu = a - d/2 (grf, "
-               "microstructure)",
-               1, 8)
+               "SPDE exponent a > d/2, smoothness nu = a - d/2 (grf, microstructure)", 1, 8)
       .add_real("data.porosity", 0.4,
                 "target porosity: expected pore fraction, each sample's spreads around it "
                 "(microstructure)",
