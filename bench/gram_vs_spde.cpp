@@ -125,14 +125,21 @@ void table(int dim, long max_points) {
     std::fflush(stdout);
   }
   auto show = [](long n) { return n > 0 ? std::to_string(n) : std::string("none measured"); };
+  const long sample_from = crossover(rows, [](const Row& r, int f) { return r.sample[f]; });
   std::printf("  crossover (SPDE cheaper from n =): setup %s, sample %s, loss %s\n",
               show(crossover(rows, [](const Row& r, int f) { return r.setup[f]; })).c_str(),
-              show(crossover(rows, [](const Row& r, int f) { return r.sample[f]; })).c_str(),
+              show(sample_from).c_str(),
               show(crossover(rows, [](const Row& r, int f) { return r.loss[f]; })).c_str());
   std::printf("  crossover setup + 1000 samples: %s\n",
               show(crossover(rows, [](const Row& r, int f) {
                 return r.setup[f] + 1000 * r.sample[f];
               })).c_str());
+  // Not measured: projected from the largest n with Gram sampling ~ n^2 (dtrmm per field) and
+  // SPDE sampling ~ n (a fixed number of CG iterations): n* = n (t_spde / t_gram).
+  const Row& last = rows.back();
+  if (sample_from == 0)
+    std::printf("  sampling crossover projected from n = %ld (Gram ~ n^2, SPDE ~ n): n ~ %ld\n",
+                last.n, long(double(last.n) * last.sample[1] / last.sample[0]));
 }
 
 } // namespace

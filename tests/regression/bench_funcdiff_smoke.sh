@@ -43,7 +43,7 @@ for np in 1 2; do
     fail "np $np: spde_scaling ratio or iteration count out of range: $spde"
   # gram_vs_spde: n = 64, 128, 256 in 1-D and 2-D, then the crossover lines.
   [ "$(grep -cE '^ +(64|128|256) ' out$np.txt)" -eq 6 ] || fail "np $np: expected 6 gram_vs_spde rows"
-  [ "$(grep -c 'crossover' out$np.txt)" -eq 4 ] || fail "np $np: expected 4 crossover lines"
+  [ "$(grep -c '^  crossover' out$np.txt)" -eq 4 ] || fail "np $np: expected 4 crossover lines"
 done
 
 # Bad section / option names: config error (exit code 2) naming the culprit.
