@@ -4,6 +4,8 @@
 // rank 0. Generators run sharded (each rank its block of samples, identical for any rank count);
 // imports are parsed on rank 0 inside Comm::root_try (one error line, no hang) and scattered before
 // the collective write.
+// CSV rows named by data.holdout go to a second file (output.holdout_path) after rescaling, so a
+// train / held-out split shares one scale.
 #include "commands.hpp"
 
 #include "fieldgen/core/comm.hpp"
@@ -105,7 +107,13 @@ Config make_config() {
                "quantise counts to this many levels, v -> floor(v levels / (max + 1)) with max = "
                "255 for idx, the data maximum for csv counts; 0 = keep",
                0, 1L << 30)
-      .add_string("output.path", "data.h5", "output field file (written atomically)");
+      .add_string("data.holdout", "",
+                  "comma-separated 0-based rows (after data.limit) written to "
+                  "output.holdout_path instead of output.path, e.g. \"0, 20, 40\" (csv; "
+                  "data.rescale uses all rows)")
+      .add_string("output.path", "data.h5", "output field file (written atomically)")
+      .add_string("output.holdout_path", "",
+                  "field file of the data.holdout rows (required with data.holdout)");
   return c;
 }
 
@@ -164,6 +172,18 @@ void check_config(const Config& c) {
       2 * c.get_int("data.order") <= long(field_shape(c).size()))
     throw ConfigError(cat("data.order = ", c.get_int("data.order"), " must exceed d/2 = ",
                           double(field_shape(c).size()) / 2, " (the SPDE needs a > d/2)"));
+  const bool holdout = !c.get_string("data.holdout").empty();
+  if (holdout) {
+    if (kind != "csv")
+      throw ConfigError("data.holdout applies to data.kind = csv only");
+    data::parse_index_list(c.get_string("data.holdout"), "data.holdout");
+    if (c.get_string("output.holdout_path").empty())
+      throw ConfigError("data.holdout needs output.holdout_path (the held-out rows' file)");
+    if (c.get_string("output.holdout_path") == c.get_string("output.path"))
+      throw ConfigError(cat("output.holdout_path = output.path = ", c.get_string("output.path"),
+                            ": the held-out rows need a file of their own"));
+  } else if (!c.get_string("output.holdout_path").empty())
+    throw ConfigError("output.holdout_path is set but data.holdout names no rows");
   if (c.get_int("data.levels") > 0 && !counts_kind(c))
     throw ConfigError("data.levels applies to counts only (data.kind = idx, or csv with "
                       "data.csv_kind = counts)");
@@ -174,20 +194,22 @@ struct Outcome {
   io::FieldMeta meta;
   io::Dtype type = io::Dtype::Float64;
   data::FieldStats stats;
+  long held_out = 0; // samples written to output.holdout_path
 };
 
-// Writes this rank's block of samples (and labels) collectively and atomically.
+// Writes this rank's block of samples (and labels) collectively and atomically to `path`.
 // `type` is the stored element type (HDF5 converts from T).
 template <class T>
-Outcome write_file(const Config& cfg, const Comm& comm, const io::FieldMeta& meta, io::Dtype type,
-                   const std::vector<T>& local, const std::vector<std::int64_t>& labels,
+Outcome write_file(const Config& cfg, const Comm& comm, const std::string& path,
+                   const io::FieldMeta& meta, io::Dtype type, const std::vector<T>& local,
+                   const std::vector<std::int64_t>& labels,
                    const gaussian::Coordinates& points = {}) {
   const data::Range range = data::block_range(meta.samples, comm.rank(), comm.size());
   io::Provenance provenance;
   provenance.config = cfg.effective_text();
   provenance.seed = cfg.get_int("data.seed");
   provenance.ranks = comm.size();
-  io::FieldFileWriter writer(cfg.get_string("output.path"), meta, type, provenance, comm);
+  io::FieldFileWriter writer(path, meta, type, provenance, comm);
   writer.write_fields(range.first, range.count, local.data());
   if (meta.labels)
     writer.write_labels(range.first, range.count, labels.data());
@@ -213,13 +235,15 @@ Outcome generate(const Config& cfg, const Comm& comm) {
         data::random_points(point_seed > 0 ? std::uint64_t(point_seed) : seed, points, 1);
     data::generate_mogp_at(seed, std::vector<double>(x.data(), x.data() + points), range.first,
                            range.count, values.data(), labels.data());
-    return write_file(cfg, comm, meta, io::Dtype::Float64, values, labels, x);
+    return write_file(cfg, comm, cfg.get_string("output.path"), meta, io::Dtype::Float64, values,
+                      labels, x);
   }
   if (mogp)
     data::generate_mogp(seed, points, range.first, range.count, values.data(), labels.data());
   else
     data::generate_linear(seed, points, range.first, range.count, values.data());
-  return write_file(cfg, comm, meta, io::Dtype::Float64, values, labels);
+  return write_file(cfg, comm, cfg.get_string("output.path"), meta, io::Dtype::Float64, values,
+                    labels);
 }
 
 // Gaussian random fields (grf, Float64) or their level cuts (microstructure, UInt8 counts: one
@@ -243,12 +267,12 @@ Outcome generate_field(const Config& cfg, const Comm& comm) {
     const data::Microstructure m(meta.grid(), p, cfg.get_real("data.porosity"), seed);
     std::vector<std::uint8_t> phase(size);
     m.generate(range.first, range.count, phase.data());
-    return write_file(cfg, comm, meta, io::Dtype::UInt8, phase, {});
+    return write_file(cfg, comm, cfg.get_string("output.path"), meta, io::Dtype::UInt8, phase, {});
   }
   const data::GaussianRandomField f(meta.grid(), p, seed);
   std::vector<double> values(size);
   f.generate(range.first, range.count, values.data());
-  return write_file(cfg, comm, meta, io::Dtype::Float64, values, {});
+  return write_file(cfg, comm, cfg.get_string("output.path"), meta, io::Dtype::Float64, values, {});
 }
 
 // Meta of an imported dataset; shape and sample count are known on rank 0 and broadcast here.
@@ -278,11 +302,35 @@ long limited(const Config& cfg, long n) {
   return limit > 0 && limit < n ? limit : n;
 }
 
+// Writes the rows of `all` (rank 0 holds them; the others hold nothing) to output.path, or with
+// data.holdout the named rows to output.holdout_path and the rest to output.path. Collective.
+template <class T>
+Outcome write_rows(const Config& cfg, const Comm& comm, io::FieldMeta meta, io::Dtype type,
+                   const std::vector<T>& all, const std::vector<long>& held) {
+  const auto scatter_write = [&](const std::string& path, long samples, const std::vector<T>& v) {
+    meta.samples = samples;
+    return write_file(cfg, comm, path, meta, type,
+                      data::scatter_samples(comm, v, meta.samples, meta.sample_size()), {});
+  };
+  if (held.empty())
+    return scatter_write(cfg.get_string("output.path"), meta.samples, all);
+  data::RowSplit<T> split;
+  comm.root_try([&] { split = data::split_rows(all, meta.sample_size(), held, "data.holdout"); });
+  comm.broadcast(&split.kept_rows, 1);
+  comm.broadcast(&split.held_rows, 1);
+  scatter_write(cfg.get_string("output.holdout_path"), split.held_rows, split.held);
+  Outcome o = scatter_write(cfg.get_string("output.path"), split.kept_rows, split.kept);
+  o.held_out = split.held_rows;
+  return o;
+}
+
 Outcome import_csv(const Config& cfg, const Comm& comm) {
   const bool counts = counts_kind(cfg);
   long rows = 0, columns = 0;
   std::vector<double> values;
   std::vector<std::int32_t> counted;
+  const std::vector<long> held =
+      data::parse_index_list(cfg.get_string("data.holdout"), "data.holdout");
   comm.root_try([&] {
     const std::string path = cfg.get_string("data.csv_path");
     data::CsvOptions options;
@@ -312,10 +360,8 @@ Outcome import_csv(const Config& cfg, const Comm& comm) {
   });
   const io::FieldMeta meta = imported_meta(cfg, comm, rows, {columns}, false);
   if (counts)
-    return write_file(cfg, comm, meta, io::Dtype::Int32,
-                      data::scatter_samples(comm, counted, meta.samples, meta.sample_size()), {});
-  return write_file(cfg, comm, meta, io::Dtype::Float64,
-                    data::scatter_samples(comm, values, meta.samples, meta.sample_size()), {});
+    return write_rows(cfg, comm, meta, io::Dtype::Int32, counted, held);
+  return write_rows(cfg, comm, meta, io::Dtype::Float64, values, held);
 }
 
 Outcome import_idx(const Config& cfg, const Comm& comm) {
@@ -337,7 +383,7 @@ Outcome import_idx(const Config& cfg, const Comm& comm) {
   const auto local_labels =
       meta.labels ? data::scatter_samples(comm, labels, meta.samples, 1) : labels;
   // 8-bit intensities (quantised or not) fit in uint8: a quarter of the int32 file size.
-  return write_file(cfg, comm, meta, io::Dtype::UInt8,
+  return write_file(cfg, comm, cfg.get_string("output.path"), meta, io::Dtype::UInt8,
                     data::scatter_samples(comm, pixels, meta.samples, meta.sample_size()),
                     local_labels);
 }
@@ -358,6 +404,10 @@ void print_summary(const Config& cfg, const Comm& comm, const Outcome& o, double
   std::printf("  values    min %.6g  max %.6g  mean %.6g  std %.6g\n", o.stats.min, o.stats.max,
               o.stats.mean, o.stats.std);
   std::printf("  output    %s\n", cfg.get_string("output.path").c_str());
+  if (o.held_out > 0)
+    std::printf("  held out  %ld samples (rows %s) -> %s\n", o.held_out,
+                cfg.get_string("data.holdout").c_str(),
+                cfg.get_string("output.holdout_path").c_str());
   std::printf("  ranks     %d, %.2f s\n", comm.size(), seconds);
   std::fflush(stdout);
 }

@@ -2,7 +2,8 @@
 // fields (DSD images, microstructures) go to eval_counts.hpp; continuous fields get the
 // functional metrics of metrics/compare.hpp (Kerrigan et al., AISTATS 2023, Sec. 5), optionally
 // also an FPCA-Gaussian baseline fitted to the reference, and for conditional tasks the
-// conditional samples against the GP-regression posterior given the observations. Files are read
+// conditional samples against the GP-regression posterior given the observations (and both
+// against the held-out truth when conditional.truth names it). Files are read
 // collectively (each rank its block of samples) and gathered on rank 0, which computes the
 // metrics inside Comm::root_try (one error line, no hang); output.dir/metrics.json is written
 // atomically with the effective configuration, and with baseline = fpca also the baseline's
@@ -23,7 +24,9 @@
 #include "fieldgen/metrics/gp_regression.hpp"
 #include "fieldgen/metrics/json.hpp"
 
+#include <algorithm>
 #include <climits>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -71,6 +74,11 @@ Config make_config() {
                 0.0, 1e12)
       .add_int("conditional.draws", 5, "GP posterior draws stored in metrics.json (for plots)", 0,
                1000)
+      .add_string("conditional.truth", "",
+                  "field file holding the true curve the observations were taken from (e.g. a "
+                  "held-out station); empty: no truth comparison")
+      .add_int("conditional.truth_index", 0, "sample of conditional.truth that is the truth", 0,
+               max_int)
       .add_string("output.dir", "eval", "output directory (created if missing)");
   add_count_eval_keys(c);
   return c;
@@ -84,6 +92,9 @@ void check_config(const Config& c) {
   if (!c.get_string("conditional.samples").empty() &&
       c.get_string("conditional.observations").empty())
     throw ConfigError("conditional.samples needs conditional.observations");
+  if (!c.get_string("conditional.truth").empty() &&
+      c.get_string("conditional.observations").empty())
+    throw ConfigError("conditional.truth needs conditional.observations");
 }
 
 // Checks an opened field file (config key `key`) against the grid of `like` (when given): same
@@ -189,7 +200,50 @@ struct Report {
   metrics::JsonObject conditional;
   bool has_conditional = false;
   double conditional_mean_mse = 0, conditional_std_mse = 0;
+  // Against conditional.truth (when given); -1 = not computed.
+  double samples_truth_mse = -1, gp_truth_mse = -1;
+  // Largest |sample - y| at the observations on grid points (hard conditioning: ~0).
+  double max_abs_at_observations = -1;
 };
+
+// Collective: sample conditional.truth_index of conditional.truth (channel eval.channel), on the
+// grid of `like`.
+std::vector<double> read_truth(const Config& cfg, const Comm& comm,
+                               const io::FieldFileReader& like) {
+  const io::FieldFileReader r(cfg.get_string("conditional.truth"), comm);
+  const io::FieldMeta& m = r.meta();
+  const io::FieldMeta& o = like.meta();
+  if (m.shape != o.shape || m.lo != o.lo || m.hi != o.hi)
+    throw DataError(cat("grids differ: ", r.name(), " (conditional.truth) has ",
+                        m.grid().describe(), ", ", like.name(), " has ", o.grid().describe()),
+                    ErrorScope::Collective);
+  const long index = cfg.get_int("conditional.truth_index");
+  if (index >= m.samples)
+    throw ConfigError(cat("conditional.truth_index = ", index, " but ", r.name(), " has ",
+                          m.samples, " sample(s)"));
+  if (cfg.get_int("eval.channel") >= m.channels)
+    throw ConfigError(cat("eval.channel = ", cfg.get_int("eval.channel"), " but ", r.name(),
+                          " has ", m.channels, " channel(s)"));
+  std::vector<double> sample(size_t(m.sample_size()));
+  r.read_fields(index, 1, sample.data());
+  const auto first = sample.begin() + cfg.get_int("eval.channel") * m.points();
+  return std::vector<double>(first, first + m.points());
+}
+
+// max |u_i(x_o) - y_o| over the samples u_i and the observations lying on grid points.
+double max_abs_at_observations(const metrics::SampleSet& s, const Grid& g,
+                               const std::vector<double>& ox, const std::vector<double>& oy) {
+  double worst = 0;
+  const long n = g.n(0);
+  for (size_t k = 0; k < ox.size(); ++k) {
+    const long j = std::lround((ox[k] - g.lo(0)) / g.h(0));
+    if (j < 0 || j >= n || std::abs(g.coord(0, j) - ox[k]) > 1e-6 * g.h(0))
+      continue;
+    for (long i = 0; i < s.n; ++i)
+      worst = std::max(worst, std::abs(s.values[size_t(i * n + j)] - oy[k]));
+  }
+  return worst;
+}
 
 // Observations as x, y columns (CSV, header auto, no index column), checked against the grid.
 void read_observations(const Config& cfg, const io::FieldMeta& m, std::vector<double>& x,
@@ -215,7 +269,7 @@ void read_observations(const Config& cfg, const io::FieldMeta& m, std::vector<do
 }
 
 void conditional_part(const Config& cfg, const io::FieldMeta& m, const metrics::SampleSet* samples,
-                      Report& rep) {
+                      const std::vector<double>& truth, Report& rep) {
   if (m.dim() != 1)
     throw ConfigError("conditional.observations: GP regression is implemented for 1-D curves");
   std::vector<double> ox, oy, grid(size_t(m.points()));
@@ -248,6 +302,16 @@ void conditional_part(const Config& cfg, const io::FieldMeta& m, const metrics::
     rep.conditional_std_mse = metrics::mse(spread, post.std);
     o.add("samples_mean", mean).add("samples_std", spread);
     o.add("mean_mse_vs_gp", rep.conditional_mean_mse).add("std_mse_vs_gp", rep.conditional_std_mse);
+    rep.max_abs_at_observations = max_abs_at_observations(*samples, g, ox, oy);
+    o.add("samples_max_abs_at_observations", rep.max_abs_at_observations);
+  }
+  if (!truth.empty()) {
+    rep.gp_truth_mse = metrics::mse(post.mean, truth);
+    o.add("truth", truth).add("gp_mean_mse_vs_truth", rep.gp_truth_mse);
+    if (samples) {
+      rep.samples_truth_mse = metrics::mse(metrics::pointwise_mean(*samples), truth);
+      o.add("samples_mean_mse_vs_truth", rep.samples_truth_mse);
+    }
   }
   rep.has_conditional = true;
 }
@@ -308,8 +372,15 @@ void print_summary(const Config& cfg, const Report& rep, const metrics::SampleSe
   row("spectrum_mse", rep.generated.spectrum_mse, rep.fpca.spectrum_mse);
   row("spectrum_log_mse", rep.generated.spectrum_log_mse, rep.fpca.spectrum_log_mse);
   if (rep.has_conditional && !cfg.get_string("conditional.samples").empty())
-    std::printf("  conditional vs GP: mean_mse %.6g, std_mse %.6g\n", rep.conditional_mean_mse,
-                rep.conditional_std_mse);
+    std::printf("  conditional vs GP: mean_mse %.6g, std_mse %.6g; max |u - y| at the "
+                "observations %.3g\n",
+                rep.conditional_mean_mse, rep.conditional_std_mse, rep.max_abs_at_observations);
+  if (rep.gp_truth_mse >= 0) {
+    std::printf("  mean vs truth: GP regression mse %.6g", rep.gp_truth_mse);
+    if (rep.samples_truth_mse >= 0)
+      std::printf(", conditional samples mse %.6g", rep.samples_truth_mse);
+    std::printf("\n");
+  }
   std::printf("  output %s/metrics.json (%.2f s)\n", cfg.get_string("output.dir").c_str(), seconds);
   std::fflush(stdout);
 }
@@ -359,6 +430,9 @@ int command_eval(const Args& args) {
     check_fields(cfg, "conditional.samples", cond_file, &gen_file);
     cond = gather_samples(cfg, comm, cond_file);
   }
+  const std::vector<double> truth = cfg.get_string("conditional.truth").empty()
+                                        ? std::vector<double>()
+                                        : read_truth(cfg, comm, gen_file);
   const io::FieldMeta& meta = gen_file.meta();
   const std::string dir = cfg.get_string("output.dir");
 
@@ -378,7 +452,7 @@ int command_eval(const Args& args) {
       rep.has_fpca = true;
     }
     if (!cfg.get_string("conditional.observations").empty())
-      conditional_part(cfg, meta, has_cond_samples ? &cond : nullptr, rep);
+      conditional_part(cfg, meta, has_cond_samples ? &cond : nullptr, truth, rep);
     text = json_text(cfg, rep, meta, gen, ref, comm.size());
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);

@@ -9,7 +9,8 @@ names, and writes
     eval_fields.png       2-D: image grids of reference / generated (/ FPCA) fields
     eval_stats.png        2-D: radially averaged spectra and value densities
     eval_conditional.png  conditional samples vs the GP-regression mean +- 2 std band, GP draws,
-                          observations marked (when metrics.json has a conditional section)
+                          observations marked, the true curve when known (when metrics.json
+                          has a conditional section)
   count fields (metrics.json "kind": "counts"; DSD images and microstructures):
     eval_counts_fields.png  grids of reference / generated (/ terminal-time) samples side by side
                             (3-D: the middle slice along the first axis)
@@ -170,8 +171,15 @@ def plot_conditional(m, out_dir, channel, count):
         u = load(path, channel, count)
         for i, row in enumerate(u):
             ax.plot(x, row, "C1", lw=0.8, alpha=0.7, label="conditional samples" if i == 0 else None)
+    if "truth" in c:
+        ax.plot(x, c["truth"], "k", lw=1.8, label="truth (held out)")
     ax.plot(c["observations_x"], c["observations_y"], "ko", ms=6, label="observations")
-    ax.set_title("conditional samples vs GP regression")
+    title = "conditional samples vs GP regression"
+    scores = [(k, c[k]) for k in ("samples_mean_mse_vs_truth", "gp_mean_mse_vs_truth",
+                                  "samples_max_abs_at_observations") if k in c]
+    if scores:
+        title += "\n" + ", ".join(f"{k} {v:.3g}" for k, v in scores)
+    ax.set_title(title, fontsize=9)
     ax.set_xlabel("x")
     ax.legend(fontsize=8)
     fig.tight_layout()

@@ -88,3 +88,15 @@ TEST_CASE("help lists every key with its default") {
     CHECK(h.find(k) != std::string::npos);
   CHECK(h.find("default: 64") != std::string::npos);
 }
+
+TEST_CASE("--check parses the deck and stops; bad decks still fail") {
+  const auto good = write_deck("[train]\nbatch = 32\n");
+  Config c1 = make();
+  CHECK_FALSE(c1.parse({"--config", good, "--check"}));
+  CHECK(c1.get_int("train.batch") == 32);
+  const auto bad = write_deck("[train]\nbatch = 0\n");
+  Config c2 = make();
+  CHECK(error_of(c2, {"--config", bad, "--check"}).find("train.batch") != std::string::npos);
+  std::remove(bad.c_str());
+  CHECK(make().help_text().find("--check") != std::string::npos);
+}

@@ -246,6 +246,31 @@ TEST_CASE("transforms: global min-max rescale and count levels") {
   CHECK(c == std::vector<std::int32_t>{0, 0, 1, 1, 2, 3});
 }
 
+TEST_CASE("transforms: held-out row lists and the train / held-out split") {
+  CHECK(parse_index_list("", "data.holdout").empty());
+  CHECK(parse_index_list("3, 0 ,12", "data.holdout") == std::vector<long>{3, 0, 12});
+  for (const char* bad : {"1,,2", "a", "-1", "1.5", "2,", "3 4"})
+    CHECK(contains(error_of([&] { parse_index_list(bad, "data.holdout"); }, "config"),
+                   "data.holdout"));
+  CHECK(contains(error_of([] { parse_index_list("1, 2, 1", "data.holdout"); }, "config"),
+                 "row 1 is listed twice"));
+  // 4 rows of 2 values: row r holds {10 r, 10 r + 1}.
+  const std::vector<double> v = {0, 1, 10, 11, 20, 21, 30, 31};
+  const RowSplit<double> s = split_rows(v, 2, {3, 1}, "x.csv");
+  CHECK(s.held == std::vector<double>{30, 31, 10, 11}); // in the listed order
+  CHECK(s.kept == std::vector<double>{0, 1, 20, 21});
+  CHECK(s.held_rows == 2);
+  CHECK(s.kept_rows == 2);
+  CHECK(contains(error_of([&] { split_rows(v, 2, {4}, "x.csv"); }, "data"),
+                 "x.csv: held-out row 4 does not exist (4 rows)"));
+  CHECK(contains(error_of(
+                     [&] {
+                       split_rows(v, 2, {0, 1, 2, 3}, "x.csv");
+                     },
+                     "data"),
+                 "all 4 rows are held out"));
+}
+
 namespace {
 
 std::vector<std::uint8_t> idx_bytes(std::uint32_t magic, const std::vector<std::uint32_t>& dims,

@@ -156,7 +156,7 @@ void Config::check(const std::string& key, const Key& k, const std::string& valu
 
 bool Config::parse(const std::vector<std::string>& args) {
   po::options_description desc;
-  desc.add_options()("help,h", "")("config", po::value<std::string>(), "");
+  desc.add_options()("help,h", "")("check", "")("config", po::value<std::string>(), "");
   for (const auto& key : order_)
     desc.add_options()(key.c_str(), po::value<std::string>(), "");
 
@@ -207,6 +207,14 @@ bool Config::parse(const std::vector<std::string>& args) {
       k.value = trim(deck[key].as<std::string>());
       check(key, k, k.value, cat(" in ", deck_path_));
     }
+  }
+  if (cli.count("check")) {
+    int rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (rank == 0)
+      std::printf("fieldgen %s: %s: every key is known and in range\n", command_.c_str(),
+                  deck_path_.empty() ? "command line" : deck_path_.c_str());
+    return false;
   }
   return true;
 }
@@ -274,6 +282,7 @@ std::string Config::help_text() const {
     s << "\n";
   }
   s << "\n  --config FILE   input deck (INI syntax); command-line keys override it\n"
+    << "  --check         parse and check the deck and keys, then stop (no run)\n"
     << "  --help          this text\n";
   return s.str();
 }

@@ -26,7 +26,9 @@ public:
   Config& add_bool(const std::string& key, bool def, const std::string& help);
 
   // Parses args (the words after the command). Returns false when --help was asked for (the help
-  // text has been printed on rank 0), true otherwise. Throws ConfigError on any bad input.
+  // text has been printed on rank 0) or --check (deck and keys parsed and range-checked, a
+  // confirmation printed on rank 0: the command stops before its own cross-key checks), true
+  // otherwise. Throws ConfigError on any bad input.
   bool parse(const std::vector<std::string>& args);
 
   long get_int(const std::string& key) const;

@@ -4,6 +4,8 @@
 #include "fieldgen/core/error.hpp"
 
 #include <algorithm>
+#include <set>
+#include <sstream>
 
 namespace fieldgen::data {
 
@@ -26,6 +28,34 @@ void quantise_levels(std::vector<std::int32_t>& counts, long levels, long max_va
           ", max_value = ", max_value);
   for (std::int32_t& v : counts) // integer division is the floor for v >= 0
     v = std::int32_t(long(v) * levels / (max_value + 1));
+}
+
+std::vector<long> parse_index_list(const std::string& text, const std::string& key) {
+  std::vector<long> out;
+  std::set<long> seen;
+  std::istringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    const size_t a = item.find_first_not_of(" \t"), b = item.find_last_not_of(" \t");
+    const std::string word = a == std::string::npos ? "" : item.substr(a, b - a + 1);
+    size_t used = 0;
+    long v = -1;
+    try {
+      v = std::stol(word, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (word.empty() || used != word.size() || v < 0)
+      throw ConfigError(cat(key, " = '", text, "': '", word,
+                            "' is not a row index (a comma-separated list of integers >= 0)"));
+    if (!seen.insert(v).second)
+      throw ConfigError(cat(key, " = '", text, "': row ", v, " is listed twice"));
+    out.push_back(v);
+  }
+  if (!text.empty() && text.find_last_not_of(" \t") != std::string::npos &&
+      text[text.find_last_not_of(" \t")] == ',')
+    throw ConfigError(cat(key, " = '", text, "': trailing comma"));
+  return out;
 }
 
 } // namespace fieldgen::data
