@@ -1,15 +1,18 @@
-// Benchmark section "funcdiff": FuncDiff training and sampling throughput for the model of the
-// MoGP deck (input/mogp.cfg: FNO width 64, 16 modes, 4 Fourier layers, projection 128, time as a
-// channel, batch 64, exponential-kernel noise l = 0.1, T = 1000 linear) on 64 points and on the
-// AEMET curve length (365 points, same model and noise), in float and double.
+// Benchmark section "funcdiff": FuncDiff training and sampling throughput for the models of the
+// MoGP deck (input/mogp.cfg: 64 points, FNO width 64, projection 128, exponential-kernel noise,
+// batch 64, sampling batch 50) and the AEMET deck (input/aemet.cfg: 365 points, width 32,
+// projection 64, Matern-3/2 noise, batch 32, sampling batch 37); both 16 modes, 4 Fourier layers,
+// time as a channel, l = 0.1, T = 1000 linear; float and double. The curves are MoGP curves
+// (the cost does not depend on the values).
 //   train: the real funcdiff::Trainer on MoGP curves in a temporary field file (data-parallel
-//     over the ranks: each rank takes 64 / P curves of every batch; the step includes reading
+//     over the ranks: each rank takes batch / P curves of every batch; the step includes reading
 //     the batch, noising, forward, loss, backward, gradient all-reduce, Adam and EMA): the median
 //     seconds of one optimizer step over funcdiff.train_steps steps (after
-//     funcdiff.warmup_steps) and samples/s = 64 / that.
-//   sample: the real funcdiff::Sampler, funcdiff.sample_curves curves per rank in one batch,
-//     chains of funcdiff.sample_steps reverse steps (funcdiff.sample_rounds of them; median):
-//     seconds per reverse step and curves/s for the deck's T = 1000 chain (all ranks together).
+//     funcdiff.warmup_steps) and samples/s = batch / that.
+//   sample: the real funcdiff::Sampler, funcdiff.sample_curves (default: the deck's
+//     sample.batch) curves per rank in one batch, chains of funcdiff.sample_steps reverse steps
+//     (funcdiff.sample_rounds of them; median): seconds per reverse step and curves/s for the
+//     deck's T = 1000 chain (all ranks together).
 // Baseline, measured interleaved with them (one raw step after each step, one raw chain after
 // each chain) on every rank at once: the raw cblas GEMMs of exactly the FNO's shapes for this
 // rank's batch (lift, per Fourier layer the spectral analysis, mixing and synthesis GEMMs of
@@ -45,23 +48,36 @@
 namespace fieldgen::bench {
 namespace {
 
-constexpr long batch = 64; // the deck's global batch
-constexpr long schedule_steps = 1000;
+constexpr long schedule_steps = 1000; // T of both decks
 
-nn::FnoConfig deck_model() {
+// The settings of a deck that set the cost of a step (16 modes, depth 4, time as a channel,
+// unit variance, l = 0.1 and jitter 1e-10 in both).
+struct Deck {
+  const char* name;
+  long points, width, projection;
+  gaussian::KernelType kernel;
+  long batch, sample_batch; // train.batch, sample.batch
+};
+// input/mogp.cfg and input/aemet.cfg.
+constexpr Deck decks[] = {
+    {"mogp", 64, 64, 128, gaussian::KernelType::Exponential, 64, 50},
+    {"aemet", 365, 32, 64, gaussian::KernelType::Matern32, 32, 37},
+};
+
+nn::FnoConfig deck_model(const Deck& d) {
   nn::FnoConfig c;
   c.modes = {16};
-  c.width = 64;
+  c.width = d.width;
   c.depth = 4;
-  c.projection = 128;
+  c.projection = d.projection;
   c.time = nn::TimeInput::Channel;
   c.max_t = double(schedule_steps);
   return c;
 }
 
-gaussian::KernelParams deck_kernel() {
+gaussian::KernelParams deck_kernel(const Deck& d) {
   gaussian::KernelParams k;
-  k.type = gaussian::KernelType::Exponential;
+  k.type = d.kernel;
   k.variance = 1;
   k.length_scale = 0.1;
   k.jitter = 1e-10;
@@ -73,7 +89,7 @@ gaussian::KernelParams deck_kernel() {
 // with the Cholesky factor of the deck's covariance on the same points.
 template <class Real> class RawFno {
 public:
-  RawFno(const nn::FnoConfig& c, long cin, long b, long n)
+  RawFno(const nn::FnoConfig& c, const gaussian::KernelParams& k, long cin, long b, long n)
       : b_(b), n_(n), w_(c.width), p_(c.projection), cin_(cin), depth_(c.depth),
         spectral_({n}, c.modes, b, c.width), x_(size_t(b * cin * n), Real(0.1)),
         h_(size_t(b * w_ * n), Real(0.1)), y_(h_), gh_(h_), q_(size_t(b * p_ * n), Real(0.1)),
@@ -82,7 +98,6 @@ public:
         w_p2_(size_t(p_), Real(0.01)), g_lift_(w_lift_), g_point_(w_point_), g_p1_(w_p1_),
         g_p2_(w_p2_), factor_(n, n), columns_(n, b) {
     const gaussian::Coordinates x = gaussian::grid_coordinates(Grid::unit({n}));
-    const gaussian::KernelParams k = deck_kernel();
     for (long j = 0; j < n; ++j)
       for (long i = 0; i < n; ++i)
         factor_(i, j) =
@@ -180,29 +195,29 @@ struct Medians {
 
 // One table row (see the header printed by funcdiff()).
 template <class Real>
-void print_row(const Comm& comm, const char* name, long n, const Times& train,
-               const Times& train_raw, const Times& reverse, const Times& reverse_raw,
-               long curves) {
+void print_row(const Comm& comm, const Deck& d, const Times& train, const Times& train_raw,
+               const Times& reverse, const Times& reverse_raw, long curves) {
   const double all_curves = double(curves * comm.size());
   if (comm.is_root())
-    std::printf("  %-5s %4ld %-6s %8.4f %8.4f %9.0f %8.4f %6.0f%%  %9.5f %9.2f %9.5f %6.0f%%\n",
-                name, n, precision<Real>(), train.wall, train.cpu, double(batch) / train.wall,
-                train_raw.cpu, 100 * train_raw.cpu / train.cpu, reverse.wall,
-                all_curves / (reverse.wall * double(schedule_steps)), reverse_raw.cpu,
-                100 * reverse_raw.cpu / reverse.cpu);
+    std::printf("  %-5s %4ld %-6s %5ld %8.4f %8.4f %9.0f %8.4f %6.0f%%  %5ld %9.5f %9.2f %9.5f "
+                "%6.0f%%\n",
+                d.name, d.points, precision<Real>(), d.batch, train.wall, train.cpu,
+                double(d.batch) / train.wall, train_raw.cpu, 100 * train_raw.cpu / train.cpu,
+                curves, reverse.wall, all_curves / (reverse.wall * double(schedule_steps)),
+                reverse_raw.cpu, 100 * reverse_raw.cpu / reverse.cpu);
 }
 
 template <class Real>
-void model_row(const Comm& comm, const Config& cfg, const std::string& path, const char* name) {
+void model_row(const Comm& comm, const Config& cfg, const std::string& path, const Deck& d) {
   data::Dataset::Options dopt;
-  dopt.batch = batch;
+  dopt.batch = d.batch;
   dopt.seed = 1;
   data::Dataset data(path, comm, dopt);
   const Grid grid = data.meta().grid();
   const long n = grid.size();
-  const gaussian::KernelMeasure<Real> measure(deck_kernel(), gaussian::grid_coordinates(grid));
+  const gaussian::KernelMeasure<Real> measure(deck_kernel(d), gaussian::grid_coordinates(grid));
   const funcdiff::Schedule schedule = funcdiff::Schedule::linear(schedule_steps);
-  nn::Fno<Real> fno(deck_model());
+  nn::Fno<Real> fno(deck_model(d));
   nn::Parameters<Real> params;
   fno.reserve(params);
   params.allocate();
@@ -211,7 +226,8 @@ void model_row(const Comm& comm, const Config& cfg, const std::string& path, con
   // Training: warm-up steps (first-touch allocations, bases) with one trainer, then rounds of
   // one step with a fresh trainer on the same model (its constructor, not timed, re-initialises
   // the weights and optimizer) interleaved with the raw step, so that both see the same load.
-  RawFno<Real> raw_train(deck_model(), fno.input_channels(), data.local_batch(), n);
+  RawFno<Real> raw_train(deck_model(d), deck_kernel(d), fno.input_channels(), data.local_batch(),
+                         n);
   funcdiff::TrainOptions o;
   o.log_every = 0;
   o.steps = cfg.get_int("funcdiff.warmup_steps");
@@ -227,11 +243,13 @@ void model_row(const Comm& comm, const Config& cfg, const std::string& path, con
 
   // Sampling: this rank's curves (global indices rank * curves, ...) in one batch over a chain
   // of `steps` reverse steps, interleaved with as many raw reverse steps.
-  const long curves = cfg.get_int("funcdiff.sample_curves");
+  const long curves = cfg.get_int("funcdiff.sample_curves") > 0
+                          ? cfg.get_int("funcdiff.sample_curves")
+                          : d.sample_batch;
   const long steps = cfg.get_int("funcdiff.sample_steps");
   const funcdiff::Schedule chain = funcdiff::Schedule::linear(steps);
   funcdiff::Sampler<Real> sampler(fno, params, measure, chain, 2);
-  RawFno<Real> raw_sample(deck_model(), fno.input_channels(), curves, n);
+  RawFno<Real> raw_sample(deck_model(d), deck_kernel(d), fno.input_channels(), curves, n);
   std::vector<Real> out(size_t(curves * n));
   Medians reverse, reverse_raw;
   for (long r = 0; r < cfg.get_int("funcdiff.sample_rounds"); ++r) {
@@ -246,8 +264,7 @@ void model_row(const Comm& comm, const Config& cfg, const std::string& path, con
                           }),
                     steps);
   }
-  print_row<Real>(comm, name, n, train.get(), train_raw.get(), reverse.get(), reverse_raw.get(),
-                  curves);
+  print_row<Real>(comm, d, train.get(), train_raw.get(), reverse.get(), reverse_raw.get(), curves);
 }
 
 } // namespace
@@ -259,29 +276,25 @@ void funcdiff(const Comm& comm, const Config& cfg) {
       (std::filesystem::temp_directory_path() / ("fieldgen_bench_funcdiff_" + std::to_string(pid)))
           .string();
   if (comm.is_root()) {
-    std::printf("\n== funcdiff: FNO width 64, 16 modes, depth 4, projection 128, exponential "
-                "noise, T = %ld; %d rank(s), train batch %ld (%ld per rank), sampling %ld "
-                "curves per rank over %ld reverse steps\n",
-                schedule_steps, comm.size(), batch, batch / comm.size(),
-                cfg.get_int("funcdiff.sample_curves"), cfg.get_int("funcdiff.sample_steps"));
+    std::printf("\n== funcdiff: the FNO and noise of input/mogp.cfg (width 64, projection 128, "
+                "exponential kernel) and input/aemet.cfg (width 32, projection 64, Matern-3/2); "
+                "16 modes, depth 4, T = %ld; %d rank(s); global train batch, sampling curves "
+                "per rank over chains of %ld reverse steps\n",
+                schedule_steps, comm.size(), cfg.get_int("funcdiff.sample_steps"));
     std::printf("   medians of %ld train steps and %ld chains (slowest rank); wall and CPU "
                 "seconds; raw = the model's GEMMs + the measure's BLAS (CPU s), raw %% = raw / "
                 "fieldgen CPU time; curves/s for T = %ld\n",
                 cfg.get_int("funcdiff.train_steps"), cfg.get_int("funcdiff.sample_rounds"),
                 schedule_steps);
-    std::printf("  %-5s %4s %-6s %8s %8s %9s %8s %7s  %9s %9s %9s %7s\n", "deck", "n", "", "s/step",
-                "cpu s", "samples/s", "raw cpu", "raw %", "s/revstep", "curves/s", "raw cpu",
-                "raw %");
+    std::printf("  %-5s %4s %-6s %5s %8s %8s %9s %8s %7s  %5s %9s %9s %9s %7s\n", "deck", "n", "",
+                "batch", "s/step", "cpu s", "samples/s", "raw cpu", "raw %", "curvs", "s/revstep",
+                "curves/s", "raw cpu", "raw %");
   }
-  const struct {
-    const char* name;
-    long points;
-  } decks[] = {{"mogp", 64}, {"aemet", 365}};
-  for (const auto& d : decks) {
-    const std::string path = base + "_" + std::to_string(d.points) + ".h5";
-    write_curves(path, 4 * batch, d.points, comm);
-    model_row<float>(comm, cfg, path, d.name);
-    model_row<double>(comm, cfg, path, d.name);
+  for (const Deck& d : decks) {
+    const std::string path = base + "_" + d.name + ".h5";
+    write_curves(path, 4 * d.batch, d.points, comm);
+    model_row<float>(comm, cfg, path, d);
+    model_row<double>(comm, cfg, path, d);
     comm.barrier();
     if (comm.is_root())
       std::filesystem::remove(path);

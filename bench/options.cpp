@@ -13,8 +13,8 @@ Config options() {
                              "(default: all).");
   c.add_int("funcdiff.train_steps", 5, "timed optimizer steps per model and precision", 1, 100000);
   c.add_int("funcdiff.warmup_steps", 1, "untimed optimizer steps before them", 0, 1000);
-  c.add_int("funcdiff.sample_curves", 50,
-            "curves generated per rank in one batch (the MoGP deck's sample.batch)", 1, 100000);
+  c.add_int("funcdiff.sample_curves", 0,
+            "curves generated per rank in one batch (0: each deck's sample.batch)", 0, 100000);
   c.add_int("funcdiff.sample_steps", 5,
             "reverse steps per timed chain (curves/s is quoted for the deck's T = 1000)", 1, 1000);
   c.add_int("funcdiff.sample_rounds", 3, "timed chains per model and precision", 1, 1000);
