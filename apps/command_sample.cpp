@@ -12,9 +12,9 @@
 #include "fieldgen/core/log.hpp"
 #include "fieldgen/core/timer.hpp"
 #include "fieldgen/data/point_set.hpp"
-#include "fieldgen/funcdiff/checkpoint.hpp"
 #include "fieldgen/funcdiff/sampler.hpp"
 #include "fieldgen/io/field_file.hpp"
+#include "fieldgen/nn/checkpoint.hpp"
 #include "fieldgen/nn/field_block.hpp"
 
 namespace fieldgen::app {
@@ -26,7 +26,7 @@ template <class Real> int sample(Config& cfg) {
   const std::string path = cfg.get_string("sample.checkpoint").empty()
                                ? cfg.get_string("train.checkpoint")
                                : cfg.get_string("sample.checkpoint");
-  const std::string trained = funcdiff::read_checkpoint_config(path, comm);
+  const std::string trained = nn::read_checkpoint_config(path, comm);
   resolve_fields(cfg, trained_fields(trained), cat("the training data of ", path));
   check_trained_with(cfg, trained, path);
   const long count = cfg.get_int("sample.count");
@@ -63,7 +63,7 @@ template <class Real> int sample(Config& cfg) {
   nn::Parameters<Real> params;
   model.denoiser().reserve(params);
   params.allocate();
-  funcdiff::read_checkpoint_weights(path, params, cfg.get_string("sample.weights") == "ema", comm);
+  nn::read_checkpoint_weights(path, params, cfg.get_string("sample.weights") == "ema", comm);
 
   const bool antithetic = cfg.get_bool("sample.antithetic");
   if (antithetic && (count % 2 != 0 || cfg.get_int("sample.batch") % 2 != 0))

@@ -4,6 +4,7 @@
 // prints the seconds per step at the end on rank 0.
 #include "commands.hpp"
 #include "funcdiff_setup.hpp"
+#include "train_common.hpp"
 
 #include "fieldgen/core/comm.hpp"
 #include "fieldgen/core/log.hpp"
@@ -12,32 +13,9 @@
 #include "fieldgen/nn/field_block.hpp"
 
 #include <cstdint>
-#include <cstdio>
 
 namespace fieldgen::app {
 namespace {
-
-nn::LrSchedule lr_schedule(const Config& cfg, long steps, long per_epoch) {
-  const double lr = cfg.get_real("train.lr");
-  const std::string kind = cfg.get_string("train.lr_schedule");
-  const nn::LrSchedule s =
-      kind == "step"     ? nn::LrSchedule::step_decay(lr, cfg.get_int("train.step_size"),
-                                                      cfg.get_real("train.gamma"), per_epoch)
-      : kind == "cosine" ? nn::LrSchedule::cosine(lr, cfg.get_real("train.lr_floor"), steps)
-                         : nn::LrSchedule::constant(lr);
-  return s.with_warmup(cfg.get_int("train.warmup"));
-}
-
-// FNV-1a 64-bit hash of the bytes of the parameter values: a fingerprint of the trained weights
-// in the final log line, so that runs (e.g. straight vs resumed) can be compared bit for bit.
-template <class Real> std::uint64_t parameter_hash(const nn::Parameters<Real>& params) {
-  const auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), params.values());
-  const auto* bytes = reinterpret_cast<const unsigned char*>(host.data());
-  std::uint64_t h = 14695981039346656037ull;
-  for (size_t i = 0; i < host.size() * sizeof(Real); ++i)
-    h = (h ^ bytes[i]) * 1099511628211ull;
-  return h;
-}
 
 template <class Real> int train(Config& cfg) {
   const Comm comm;
@@ -88,12 +66,9 @@ template <class Real> int train(Config& cfg) {
   log::info(cat("  steps ", trainer.step(), " -> ", o.steps, " (", data.batches_per_epoch(),
                 " per epoch)"));
   const funcdiff::TrainReport r = trainer.run();
-  char hash[32];
-  std::snprintf(hash, sizeof hash, "%016llx",
-                static_cast<unsigned long long>(parameter_hash(params)));
   log::info(cat("done: ", r.steps_done, " steps in ", r.seconds, " s, ", r.seconds_per_step,
                 " s/step, final loss ", r.last_loss, "; checkpoint ", o.checkpoint));
-  log::info(cat("parameter hash ", hash));
+  log::info(cat("parameter hash ", parameter_hash(params)));
   return 0;
 }
 

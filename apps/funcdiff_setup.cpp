@@ -1,12 +1,10 @@
 // Shared keys and builders of the FuncDiff commands (funcdiff_setup.hpp).
 #include "funcdiff_setup.hpp"
+#include "train_common.hpp"
 
 #include "fieldgen/gaussian/kernel_measure.hpp"
 #include "fieldgen/gaussian/spde_measure.hpp"
 #include "fieldgen/gaussian/white_noise.hpp"
-
-#include <map>
-#include <sstream>
 
 namespace fieldgen::app {
 namespace {
@@ -70,14 +68,6 @@ Config funcdiff_config(const std::string& command, const std::string& summary) {
       .add_int("train.steps", 0, "optimizer steps; 0 = epochs x batches per epoch", 0, max_int)
       .add_int("train.batch", 64, "global batch size (a multiple of the rank count)", 1, 1L << 30)
       .add_int("train.seed", 1, "seed of initial weights, times, noise and shuffle", 0, max_int)
-      .add_real("train.lr", 1e-3, "Adam learning rate", 0.0, 1e300)
-      .add_choice("train.lr_schedule", "step",
-                  "step (StepLR per epoch, the reference), cosine (per step), constant",
-                  {"step", "cosine", "constant"})
-      .add_int("train.step_size", 25, "StepLR period in epochs", 1, max_int)
-      .add_real("train.gamma", 0.1, "StepLR factor", 0.0, 1.0)
-      .add_real("train.lr_floor", 0.0, "final learning rate of the cosine schedule", 0.0, 1e300)
-      .add_int("train.warmup", 0, "linear warm-up steps (0 = none)", 0, max_int)
       .add_real("train.clip", 0.0, "gradient-norm clipping threshold (0 = off)", 0.0, 1e300)
       .add_bool("train.elbo", false, "weight the loss by the ELBO weight (reference: off)")
       .add_real("train.ema_decay", 0.999, "EMA decay of the weights used for sampling", 0.0, 1.0)
@@ -110,7 +100,7 @@ Config funcdiff_config(const std::string& command, const std::string& summary) {
       .add_int("sample.n_free", 0,
                "conditioning: the last n_free steps leave the observed points free (0 = hard)", 0,
                100000);
-  return c;
+  return add_lr_keys(c);
 }
 
 void resolve_fields(Config& cfg, const Fields& fields, const std::string& source) {
@@ -252,29 +242,6 @@ NoiseMeasure<Real> make_measure(const Config& cfg, const Grid& grid,
   return make_point_measure<Real>(cfg, points);
 }
 
-namespace {
-
-// "section.key" -> value of the keys of an effective configuration text (Config::effective_text).
-std::map<std::string, std::string> parse_effective(const std::string& text) {
-  std::map<std::string, std::string> values;
-  std::istringstream in(text);
-  std::string line, section;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#')
-      continue;
-    if (line[0] == '[') {
-      section = line.substr(1, line.find(']') - 1);
-      continue;
-    }
-    const size_t eq = line.find(" = ");
-    if (eq != std::string::npos)
-      values[section + "." + line.substr(0, eq)] = line.substr(eq + 3);
-  }
-  return values;
-}
-
-} // namespace
-
 Fields trained_fields(const std::string& trained) {
   const auto values = parse_effective(trained);
   Fields f;
@@ -287,16 +254,7 @@ Fields trained_fields(const std::string& trained) {
 }
 
 void check_trained_with(const Config& cfg, const std::string& trained, const std::string& path) {
-  const auto now = parse_effective(cfg.effective_text());
-  for (const auto& [key, value] : parse_effective(trained)) {
-    const std::string section = key.substr(0, key.find('.'));
-    const bool checked = section == "model" || section == "measure" || section == "schedule" ||
-                         key == "train.precision";
-    const auto it = now.find(key);
-    if (checked && it != now.end() && it->second != value)
-      throw ConfigError(cat(key, " = ", it->second, " but the checkpoint ", path,
-                            " was trained with ", key, " = ", value));
-  }
+  check_trained_with(cfg, trained, path, {"model", "measure", "schedule"}, {"train.precision"});
 }
 
 template Model<float> make_model<float>(const Config&, const gaussian::Coordinates&);

@@ -2,7 +2,9 @@
 // 2x pool, 2x upsample, skip concatenation, conv) on a field split over the ranks must give the
 // unsplit layer's output and input gradient on every rank's block, and the same parameter
 // gradient once the per-rank partial sums are completed by DataParallel::sum_gradients (the
-// documented convention). Data-parallel gradient averaging must equal the full-batch gradient.
+// documented convention). The same holds for the whole DSD rate network (UFno: spectral, local
+// and pointwise blocks on every level, time and class embeddings). Data-parallel gradient
+// averaging must equal the full-batch gradient.
 #include <doctest/doctest.h>
 
 #include "fieldgen/core/rng.hpp"
@@ -11,6 +13,7 @@
 #include "fieldgen/nn/conv3x3.hpp"
 #include "fieldgen/nn/data_parallel.hpp"
 #include "fieldgen/nn/pool.hpp"
+#include "fieldgen/nn/ufno.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -137,6 +140,42 @@ struct UBlock {
   }
 };
 
+// The DSD rate network at fixed times and labels (one conditional item, one unconditional).
+struct RateNet {
+  UFno<double> net;
+  Parameters<double> p;
+  Vector<double> t{"t", 2};
+  Kokkos::View<std::int32_t*, MemSpace> labels{"labels", 2};
+  static UFnoConfig config() {
+    UFnoConfig c;
+    c.channels = 2;
+    c.width = 3;
+    c.levels = 2;
+    c.modes = {3, 3};
+    c.projection = 4;
+    c.count_scale = 2;
+    c.rate = 3;
+    c.time_dim = 4;
+    c.time_hidden = 4;
+    c.time_channels = 2;
+    c.classes = 3;
+    c.class_channels = 2;
+    return c;
+  }
+  explicit RateNet(const Decomposition& dec) : net(config(), dec) {
+    net.reserve(p);
+    p.allocate();
+    net.init(p, CounterRng(1, purpose_id("test.ufno")));
+    from_host(t, {0.3, 0.02});
+    const auto h = Kokkos::create_mirror_view(labels);
+    h(0) = 1;
+    h(1) = 3; // unconditional
+    Kokkos::deep_copy(labels, h);
+  }
+  Tensor3<double> forward(const Tensor3<double>& x) { return net.forward(p, x, t, labels); }
+  Tensor3<double> backward(const Tensor3<double>& g) { return net.backward(p, g); }
+};
+
 struct Errors {
   double out, grad_in, grad_params;
 };
@@ -225,6 +264,25 @@ TEST_CASE("U-shaped block (conv, pool, upsample, concat, conv) split equals unsp
       return std::make_unique<UBlock>(dec, 1, 2, 2);
     });
     MESSAGE(P, " ranks, U-block ", grid.describe(), ": output ", e.out, ", input grad ", e.grad_in,
+            ", param grad ", e.grad_params);
+    CHECK(e.out < 1e-12);
+    CHECK(e.grad_in < 1e-12);
+    CHECK(e.grad_params < 1e-12);
+  }
+}
+
+TEST_CASE("DSD rate network (UFno) split over ranks equals the unsplit network") {
+  const int P = world_size();
+  // 16 x 16 split 2x1 or 2x2 (default dims) or 1xP: local sides stay divisible by 2^levels = 4.
+  const std::vector<std::pair<Grid, std::vector<int>>> cases = {
+      {grid_of({16, 16}, {false, true}), {}},
+      {grid_of({16, 16}, {true, true}), {1, P}},
+  };
+  for (const auto& c : cases) {
+    const auto e = split_vs_whole(c.first, c.second, 2, 2, 8, [](const Decomposition& dec) {
+      return std::make_unique<RateNet>(dec);
+    });
+    MESSAGE(P, " ranks, UFno ", c.first.describe(), ": output ", e.out, ", input grad ", e.grad_in,
             ", param grad ", e.grad_params);
     CHECK(e.out < 1e-12);
     CHECK(e.grad_in < 1e-12);

@@ -16,13 +16,13 @@ fail() {
   failures=$((failures + 1))
 }
 # The commands listed by `fieldgen --help` ("  <name>  <summary>" lines after "Commands:").
-mapfile -t commands < <("$fieldgen" --help 2>&1 | sed -n '/^Commands:/,/^$/s/^  \([a-z_]*\) .*/\1/p')
+mapfile -t commands < <("$fieldgen" --help 2>&1 | sed -n '/^Commands:/,/^$/s/^  \([a-z_-]*\) .*/\1/p')
 [ "${#commands[@]}" -ge 4 ] || fail "could not read the command list of fieldgen --help"
 decks=("$source_dir"/input/*.cfg)
 [ -e "${decks[0]}" ] || fail "no decks in $source_dir/input"
 for deck in "${decks[@]}"; do
   name=input/$(basename "$deck")
-  named=$(grep -o "fieldgen [a-z_]* --config $name" "$deck" | awk '{print $2}' | sort -u)
+  named=$(grep -o "fieldgen [a-z_-]* --config $name" "$deck" | awk '{print $2}' | sort -u)
   for cmd in $named; do
     "$fieldgen" "$cmd" --config "$deck" --check >out.txt 2>&1 ||
       fail "$name: 'fieldgen $cmd --check' refuses the deck its comments name: $(cat out.txt)"

@@ -50,17 +50,18 @@ Trainer<Real>::Trainer(nn::Denoiser<Real>& model, nn::Parameters<Real>& params,
 }
 
 template <class Real> void Trainer<Real>::resume(const std::string& path) {
-  const CheckpointState s = read_checkpoint(path, params_, adam_, ema_, comm_);
+  const nn::CheckpointState s = nn::read_checkpoint(path, params_, adam_, ema_, comm_);
   step_ = s.step;
-  data_.seek(s.position);
+  data_.seek({s.data_epoch, s.data_batch});
 }
 
 template <class Real> void Trainer<Real>::save(const std::string& path) const {
-  CheckpointState s;
+  nn::CheckpointState s;
   s.step = step_;
-  s.position = data_.position();
+  s.data_epoch = data_.position().epoch;
+  s.data_batch = data_.position().batch;
   s.config = options_.config;
-  write_checkpoint(path, params_, adam_, ema_, s, comm_);
+  nn::write_checkpoint(path, params_, adam_, ema_, s, comm_);
 }
 
 template <class Real> double Trainer<Real>::train_step() {

@@ -5,17 +5,17 @@
 //   DataParallel::average_gradients, check the rank-mean loss (NumericError naming the step on
 //   NaN/inf, before any update, so the last checkpoint stays the last good state), optional
 //   gradient clipping, Adam with lr = LrSchedule(s), EMA update.
-// Checkpoints (checkpoint.hpp) every `checkpoint_every` steps and at the end; resume() restores
+// Checkpoints (nn/checkpoint.hpp) every `checkpoint_every` steps and at the end; resume() restores
 // them and the run continues bit-identically to an uninterrupted one (same rank count).
 #pragma once
 
 #include "fieldgen/core/comm.hpp"
 #include "fieldgen/data/dataset.hpp"
-#include "fieldgen/funcdiff/checkpoint.hpp"
 #include "fieldgen/funcdiff/loss.hpp"
 #include "fieldgen/funcdiff/schedule.hpp"
 #include "fieldgen/gaussian/measure.hpp"
 #include "fieldgen/nn/adam.hpp"
+#include "fieldgen/nn/checkpoint.hpp"
 #include "fieldgen/nn/data_parallel.hpp"
 #include "fieldgen/nn/denoiser.hpp"
 #include "fieldgen/nn/ema.hpp"

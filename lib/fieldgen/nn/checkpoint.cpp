@@ -1,10 +1,10 @@
-// Checkpoint files of the FuncDiff trainer (checkpoint.hpp).
-#include "fieldgen/funcdiff/checkpoint.hpp"
+// Checkpoint files of the trainers (checkpoint.hpp).
+#include "fieldgen/nn/checkpoint.hpp"
 
 #include "fieldgen/io/hdf5.hpp"
 #include "fieldgen/io/parameter_file.hpp"
 
-namespace fieldgen::funcdiff {
+namespace fieldgen::nn {
 namespace {
 
 template <class Real> void write_vector(io::VectorFileWriter& w, const char* name, Vector<Real> v) {
@@ -44,9 +44,9 @@ template <> const char* precision_name<double>() {
 }
 
 template <class Real>
-void write_checkpoint(const std::string& path, const nn::Parameters<Real>& params,
-                      const nn::Adam<Real>& adam, const nn::Ema<Real>& ema,
-                      const CheckpointState& state, const Comm& comm) {
+void write_checkpoint(const std::string& path, const Parameters<Real>& params,
+                      const Adam<Real>& adam, const Ema<Real>& ema, const CheckpointState& state,
+                      const Comm& comm) {
   require(!ema.swapped(), "write_checkpoint: EMA weights are swapped in");
   io::VectorFileWriter w(path, io::block_table(params), comm);
   write_vector(w, "values", params.values());
@@ -60,15 +60,15 @@ void write_checkpoint(const std::string& path, const nn::Parameters<Real>& param
   f.set_attr("/", "step", state.step);
   f.set_attr("/", "adam_steps", adam.steps());
   f.set_attr("/", "ema_updates", ema.updates());
-  f.set_attr("/", "data_epoch", state.position.epoch);
-  f.set_attr("/", "data_batch", state.position.batch);
+  f.set_attr("/", "data_epoch", state.data_epoch);
+  f.set_attr("/", "data_batch", state.data_batch);
   f.set_attr("/", "config", state.config);
   w.commit();
 }
 
 template <class Real>
-CheckpointState read_checkpoint(const std::string& path, nn::Parameters<Real>& params,
-                                nn::Adam<Real>& adam, nn::Ema<Real>& ema, const Comm& comm) {
+CheckpointState read_checkpoint(const std::string& path, Parameters<Real>& params, Adam<Real>& adam,
+                                Ema<Real>& ema, const Comm& comm) {
   io::VectorFileReader r(path, io::block_table(params), comm);
   const io::H5File& f = r.file();
   check_header<Real>(f);
@@ -80,14 +80,14 @@ CheckpointState read_checkpoint(const std::string& path, nn::Parameters<Real>& p
   ema.set_updates(f.attr_long("/", "ema_updates"));
   CheckpointState s;
   s.step = f.attr_long("/", "step");
-  s.position.epoch = f.attr_long("/", "data_epoch");
-  s.position.batch = f.attr_long("/", "data_batch");
+  s.data_epoch = f.attr_long("/", "data_epoch");
+  s.data_batch = f.attr_long("/", "data_batch");
   s.config = f.attr_string("/", "config");
   return s;
 }
 
 template <class Real>
-std::string read_checkpoint_weights(const std::string& path, nn::Parameters<Real>& params, bool ema,
+std::string read_checkpoint_weights(const std::string& path, Parameters<Real>& params, bool ema,
                                     const Comm& comm) {
   io::VectorFileReader r(path, io::block_table(params), comm);
   check_header<Real>(r.file());
@@ -105,15 +105,15 @@ std::string read_checkpoint_config(const std::string& path, const Comm& comm) {
 }
 
 #define FIELDGEN_INSTANTIATE(Real)                                                                 \
-  template void write_checkpoint<Real>(const std::string&, const nn::Parameters<Real>&,            \
-                                       const nn::Adam<Real>&, const nn::Ema<Real>&,                \
+  template void write_checkpoint<Real>(const std::string&, const Parameters<Real>&,                \
+                                       const Adam<Real>&, const Ema<Real>&,                        \
                                        const CheckpointState&, const Comm&);                       \
-  template CheckpointState read_checkpoint<Real>(const std::string&, nn::Parameters<Real>&,        \
-                                                 nn::Adam<Real>&, nn::Ema<Real>&, const Comm&);    \
-  template std::string read_checkpoint_weights<Real>(const std::string&, nn::Parameters<Real>&,    \
-                                                     bool, const Comm&);
+  template CheckpointState read_checkpoint<Real>(const std::string&, Parameters<Real>&,            \
+                                                 Adam<Real>&, Ema<Real>&, const Comm&);            \
+  template std::string read_checkpoint_weights<Real>(const std::string&, Parameters<Real>&, bool,  \
+                                                     const Comm&);
 FIELDGEN_INSTANTIATE(float)
 FIELDGEN_INSTANTIATE(double)
 #undef FIELDGEN_INSTANTIATE
 
-} // namespace fieldgen::funcdiff
+} // namespace fieldgen::nn
