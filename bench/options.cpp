@@ -20,8 +20,8 @@ Config options() {
   c.add_int("funcdiff.sample_rounds", 3, "timed chains per model and precision", 1, 1000);
   c.add_int("spde_scaling.max_points", 640000,
             "largest mesh of the sizes 1e4, 4e4, 1.6e5, 6.4e5, 2.56e6, 4e6", 10000, 4000000);
-  c.add_int("spde_scaling.repeats", 3, "timed samples (and losses) per mesh; the median is shown",
-            1, 100);
+  c.add_int("spde_scaling.repeats", 3,
+            "timed samples (and losses) per mesh, at least; the median is shown", 1, 100);
   c.add_int("gram_vs_spde.max_points", 4096, "largest number of points (64, 128, ... doubling)", 64,
             16384);
   c.add_int("gram_vs_spde.dims", 2, "run the 1-D comparison, and the 2-D one when 2", 1, 2);
