@@ -14,6 +14,7 @@ int command_eval(const Args& args);   // metrics of generated vs reference sampl
 int command_sample(const Args& args); // FuncDiff sampling from a checkpoint
 int command_train(const Args& args);  // FuncDiff training
 
-int command_dsd_train(const Args& args); // DSD rate-network training
+int command_dsd_sample(const Args& args); // DSD tau-leaping sampling from a checkpoint
+int command_dsd_train(const Args& args);  // DSD rate-network training
 
 } // namespace fieldgen::app

@@ -124,6 +124,13 @@ void FieldFileWriter::write_coords(long first, long count, const double* coords)
   file_.write("/coords", {first, 0, 0}, {count, meta_.points(), long(meta_.dim())}, coords);
 }
 
+void FieldFileWriter::write_table(const std::string& name, long width, long first, long count,
+                                  const std::int64_t* data) {
+  if (!file_.exists(name))
+    file_.create_dataset(name, Dtype::Int64, {meta_.samples, width});
+  file_.write(name, {first, 0}, {count, width}, data);
+}
+
 void FieldFileWriter::commit() {
   file_.close();
   out_.commit();

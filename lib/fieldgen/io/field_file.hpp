@@ -4,6 +4,8 @@
 //                periodic (0/1 per axis), channel_names (C strings)
 //   /labels      [N] int64, optional (class labels, mixture components)
 //   /coords      [N, n1*n2*n3, d] float64, optional (point coordinates of each sample)
+//   /<table>     [N, k] int64, optional per-sample tables (e.g. /requested_mass [N, C] of the
+//                DSD sampler: the mass each sample was asked to have)
 //   /provenance  group with attributes version, config (effective config text), seed, ranks.
 // FieldFileWriter writes it atomically (io/atomic_output.hpp), each rank its own contiguous range
 // of samples, collectively; FieldFileReader checks the layout and reads any range of samples.
@@ -72,6 +74,10 @@ public:
   void write_labels(long first, long count, const std::int64_t* labels);
   // data laid out [count][points][dim].
   void write_coords(long first, long count, const double* coords);
+  // Collective: rows [first, first + count) of a per-sample int64 table `name` [N, width]
+  // (e.g. /requested_mass [N, C]), created by the first call with that name.
+  void write_table(const std::string& name, long width, long first, long count,
+                   const std::int64_t* data);
   // Collective: closes the file and renames it onto `path`.
   void commit();
 

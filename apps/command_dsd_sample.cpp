@@ -1,0 +1,363 @@
+// `fieldgen dsd-sample`: count fields from a trained DSD rate network (dsd-train checkpoint) by
+// binomial tau-leaping (dsd::TauLeapSampler), on any lattice the network accepts (a model trained
+// on 64x64 samples a 1024x1024 field split over the ranks: the lattice is decomposed, every
+// sample is spread over all ranks and runs in batches of sample.batch). Conditioning: the mass
+// per channel of every sample (sample.mass, or the data's mass times sample.mass_factor), a class
+// label (sample.label), inpainting (sample.mask: frozen sites keep the counts of data field
+// sample.known, no flux across the mask edge, the requested mass goes into the free region).
+// Output: a field file of kind "counts" written atomically, with /labels for class-conditional
+// runs and /requested_mass [N, C] (int64): the total mass each sample was asked to have (the
+// requested free-region mass plus the frozen sites' known mass), which `fieldgen eval` checks
+// sample by sample.
+#include "commands.hpp"
+#include "dsd_setup.hpp"
+
+#include "fieldgen/core/comm.hpp"
+#include "fieldgen/core/log.hpp"
+#include "fieldgen/core/timer.hpp"
+#include "fieldgen/dsd/count_blocks.hpp"
+#include "fieldgen/dsd/initial_state.hpp"
+#include "fieldgen/dsd/tau_leap_sampler.hpp"
+#include "fieldgen/io/field_file.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace fieldgen::app {
+namespace {
+
+const long max_int = 1L << 62;
+
+std::vector<long> parse_list(const std::string& key, const std::string& text, char sep) {
+  std::vector<long> v;
+  std::stringstream s(text);
+  std::string item;
+  while (std::getline(s, item, sep)) {
+    std::size_t used = 0;
+    long x = -1;
+    try {
+      x = std::stol(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != item.size() || x < 0)
+      throw ConfigError(cat(key, " = \"", text, "\": \"", item, "\" is not a count >= 0"));
+    v.push_back(x);
+  }
+  if (v.empty())
+    throw ConfigError(cat(key, " = \"", text, "\": no value"));
+  return v;
+}
+
+// Whole data fields [rows.size()][C][points] of the rows asked for (collective).
+std::vector<std::int32_t> read_rows(const io::FieldFileReader& data, std::vector<long> rows) {
+  std::vector<std::int32_t> out(rows.size() * size_t(data.meta().sample_size()));
+  for (size_t i = 0; i < rows.size(); ++i)
+    data.read_fields(rows[i], 1, out.data() + i * size_t(data.meta().sample_size()));
+  return out;
+}
+
+// The inpainting mask of the lattice: nonzero values of the single field in `path` are frozen.
+std::vector<std::uint8_t> read_mask(const std::string& path, const Grid& lattice,
+                                    const Comm& comm) {
+  io::FieldExpect expect;
+  expect.shape = lattice.shape();
+  expect.channels = 1;
+  const io::FieldFileReader file(path, comm, expect);
+  if (file.meta().samples != 1)
+    throw DataError(cat(path, ": a mask file holds one field, found ", file.meta().samples),
+                    ErrorScope::Collective);
+  std::vector<double> values(size_t(lattice.size()));
+  file.read_fields(0, 1, values.data());
+  std::vector<std::uint8_t> frozen(values.size());
+  for (size_t i = 0; i < values.size(); ++i)
+    frozen[i] = values[i] != 0.0;
+  return frozen;
+}
+
+template <class Real> int sample(const Config& cfg) {
+  const Comm comm;
+  const Stopwatch clock;
+  const io::FieldFileReader data(cfg.get_string("data.path"), comm);
+  const io::FieldMeta& dm = data.meta();
+  const long nc = cfg.get_int("model.channels");
+  if (dm.kind != "counts" || dm.channels != nc)
+    throw ConfigError(cat("data.path ", data.name(), " holds ", dm.channels, " channel(s) of kind ",
+                          dm.kind, "; the model wants ", nc, " count channel(s)"));
+
+  // The lattice: the data's, or sample.shape with the data's domain and boundaries.
+  io::FieldMeta meta = dm;
+  const std::string shape_text = cfg.get_string("sample.shape");
+  if (!shape_text.empty()) {
+    const std::vector<long> shape = parse_list("sample.shape", shape_text, 'x');
+    if (long(shape.size()) != dm.dim())
+      throw ConfigError(cat("sample.shape = \"", shape_text, "\": the data are ", dm.dim(), "-D"));
+    for (long n : shape)
+      if (n < 1)
+        throw ConfigError(cat("sample.shape = \"", shape_text, "\": sides must be >= 1"));
+    meta.shape = shape;
+  }
+  const Grid lattice = meta.grid();
+  const bool same_lattice = meta.shape == dm.shape;
+  const Decomposition dec(lattice, comm.get());
+
+  const long count = cfg.get_int("sample.count");
+  const std::string init = cfg.get_string("sample.init");
+  const std::string mask_path = cfg.get_string("sample.mask");
+  const std::string mass_text = cfg.get_string("sample.mass");
+  const double factor = cfg.get_real("sample.mass_factor");
+  if ((init == "data" || !mask_path.empty()) && !same_lattice)
+    throw ConfigError(cat("sample.init = data and sample.mask need the data's lattice (",
+                          dm.grid().describe(), "), not sample.shape = ", shape_text));
+  if (init == "data" && (!mass_text.empty() || factor != 1.0 || !mask_path.empty()))
+    throw ConfigError("sample.init = data keeps the data's mass: leave sample.mass empty, "
+                      "sample.mass_factor = 1 and sample.mask empty");
+
+  // Class labels.
+  const long classes = cfg.get_int("model.classes");
+  const std::string label_text = cfg.get_string("sample.label");
+  long fixed_label = -1;
+  if (label_text != "none" && label_text != "cycle") {
+    fixed_label = parse_list("sample.label", label_text, ',').front();
+    if (fixed_label >= classes)
+      throw ConfigError(cat("sample.label = ", label_text, ": the model has ", classes,
+                            " classes (none, cycle or 0..", classes - 1, ")"));
+  }
+  if (label_text == "cycle" && classes == 0)
+    throw ConfigError("sample.label = cycle needs a class-conditional model (model.classes > 0)");
+  auto label_of = [&](long g) -> int {
+    if (label_text == "cycle")
+      return int(g % classes);
+    return fixed_label >= 0 ? int(fixed_label) : int(classes); // classes = unconditional row
+  };
+
+  // Mask and the known counts of the frozen sites.
+  std::vector<std::uint8_t> frozen;
+  std::vector<std::int32_t> known;
+  if (!mask_path.empty()) {
+    frozen = read_mask(mask_path, lattice, comm);
+    const long k = cfg.get_int("sample.known");
+    if (k >= dm.samples)
+      throw ConfigError(
+          cat("sample.known = ", k, ": ", data.name(), " has ", dm.samples, " fields"));
+    known = read_rows(data, {k});
+  }
+  std::vector<long> frozen_mass(size_t(nc), 0); // per channel, in the frozen sites
+  for (long c = 0; c < nc && !known.empty(); ++c)
+    for (long p = 0; p < dm.points(); ++p)
+      frozen_mass[size_t(c)] += frozen[size_t(p)] ? known[size_t(c * dm.points() + p)] : 0;
+
+  // Requested mass per (sample, channel) in the free region.
+  std::vector<long> per_channel;
+  if (!mass_text.empty()) {
+    per_channel = parse_list("sample.mass", mass_text, ',');
+    if (per_channel.size() == 1)
+      per_channel.assign(size_t(nc), per_channel[0]);
+    if (long(per_channel.size()) != nc)
+      throw ConfigError(cat("sample.mass = \"", mass_text, "\": ", per_channel.size(),
+                            " values for ", nc, " channels"));
+  }
+  const double area = double(lattice.size()) / double(dm.points());
+  // field: the data field [C][points] the mass derives from (unused with sample.mass).
+  auto requested_mass = [&](const std::int32_t* field) {
+    std::vector<long> m(static_cast<size_t>(nc), 0);
+    for (long c = 0; c < nc; ++c) {
+      if (!per_channel.empty()) {
+        m[size_t(c)] = per_channel[size_t(c)];
+        continue;
+      }
+      double free_mass = 0;
+      for (long p = 0; p < dm.points(); ++p)
+        if (frozen.empty() || !frozen[size_t(p)])
+          free_mass += field[c * dm.points() + p];
+      m[size_t(c)] = std::llround(free_mass * area * factor);
+    }
+    return m;
+  };
+
+  // The network on the decomposed lattice, and the sampler.
+  RateModel<Real> model = load_rate_model<Real>(cfg, dec, cfg.get_string("sample.checkpoint"),
+                                                cfg.get_bool("sample.ema"), comm);
+  const dsd::TimeGrid times = make_time_grid(cfg);
+  const std::uint64_t seed = std::uint64_t(cfg.get_int("sample.seed"));
+  dsd::TauLeapSampler<Real> sampler(dec, int(nc), times, cfg.get_real("sample.tolerance"), seed);
+  sampler.set_mask(frozen);
+  const long np = dec.local_size();
+  Tensor3<Real> scaled("fieldgen::app::dsd_counts", 1, size_t(nc), size_t(np));
+  Vector<Real> t_in("fieldgen::app::dsd_t", 1);
+  Kokkos::View<std::int32_t*, MemSpace> labels_in("fieldgen::app::dsd_labels", 1);
+  const dsd::RateFunction<Real> rates = [&](const dsd::CountView& n, const std::vector<double>& t,
+                                            const std::vector<int>& labels,
+                                            const dsd::RateView<Real>& rho) {
+    const long nb = long(n.extent(0));
+    if (long(scaled.extent(0)) != nb) {
+      scaled = Tensor3<Real>("fieldgen::app::dsd_counts", size_t(nb), size_t(nc), size_t(np));
+      t_in = Vector<Real>("fieldgen::app::dsd_t", size_t(nb));
+      labels_in = Kokkos::View<std::int32_t*, MemSpace>("fieldgen::app::dsd_labels", size_t(nb));
+    }
+    const auto x = scaled;
+    Kokkos::parallel_for(
+        "fieldgen::app::dsd_counts_to_real", Kokkos::RangePolicy<ExecSpace>(0, long(x.size())),
+        KOKKOS_LAMBDA(long i) { x.data()[i] = Real(n.data()[i]); });
+    auto t_h = Kokkos::create_mirror_view(t_in);
+    auto l_h = Kokkos::create_mirror_view(labels_in);
+    for (long b = 0; b < nb; ++b) {
+      t_h(b) = Real(t[size_t(b)]);
+      l_h(b) = labels[size_t(b)];
+    }
+    Kokkos::deep_copy(t_in, t_h);
+    Kokkos::deep_copy(labels_in, l_h);
+    const Tensor3<Real> out = model.net->forward(model.params, scaled, t_in, labels_in);
+    require(out.size() == rho.size(), "dsd-sample: the network gives ", out.size(),
+            " rates, the sampler wants ", rho.size());
+    Kokkos::parallel_for(
+        "fieldgen::app::dsd_rates", Kokkos::RangePolicy<ExecSpace>(0, long(rho.size())),
+        KOKKOS_LAMBDA(long i) { rho.data()[i] = out.data()[i]; });
+    Kokkos::fence();
+  };
+
+  // Output file: rank 0 writes the gathered samples batch by batch.
+  meta.samples = count;
+  meta.kind = "counts";
+  meta.labels = classes > 0 && label_text != "none";
+  meta.coords = false;
+  io::Provenance prov;
+  prov.config = cfg.effective_text();
+  prov.seed = long(seed);
+  prov.ranks = comm.size();
+  io::FieldFileWriter out(cfg.get_string("sample.output"), meta, io::Dtype::Int32, prov, comm);
+
+  const long batch = std::min(cfg.get_int("sample.batch"), count);
+  long total_steps = 0;
+  std::uint64_t hash = 14695981039346656037ull; // FNV-1a over the written counts (rank 0)
+  for (long first = 0; first < count; first += batch) {
+    const long nb = std::min(batch, count - first);
+    std::vector<std::uint64_t> ids;
+    std::vector<int> labels;
+    std::vector<long> mass;
+    std::vector<long> rows;
+    for (long g = first; g < first + nb; ++g) {
+      ids.push_back(std::uint64_t(g));
+      labels.push_back(label_of(g));
+      rows.push_back(g % dm.samples);
+    }
+    dsd::CountView counts("fieldgen::app::dsd_state", size_t(nb), size_t(nc), size_t(np));
+    // Data fields of this batch: for the forward-noised start or the data-derived masses.
+    std::vector<std::int32_t> fields;
+    if (known.empty() && (init == "data" || per_channel.empty()))
+      fields = read_rows(data, rows);
+    for (long b = 0; b < nb; ++b) {
+      const std::int32_t* field = !known.empty()   ? known.data()
+                                  : fields.empty() ? nullptr
+                                                   : fields.data() + b * dm.sample_size();
+      const std::vector<long> m = requested_mass(field);
+      mass.insert(mass.end(), m.begin(), m.end());
+    }
+    if (init == "data") {
+      dsd::CountView whole("fieldgen::app::dsd_data", size_t(nb), size_t(nc), size_t(dm.points()));
+      auto h = Kokkos::create_mirror_view(whole);
+      std::copy(fields.begin(), fields.end(), h.data());
+      Kokkos::deep_copy(whole, h);
+      dsd::forward_noised(dec, whole, forward_rate(cfg), times, ids, seed, counts);
+    } else {
+      if (!known.empty()) {
+        dsd::CountView whole("fieldgen::app::dsd_known", size_t(nb), size_t(nc),
+                             size_t(dm.points()));
+        auto h = Kokkos::create_mirror_view(whole);
+        for (long b = 0; b < nb; ++b)
+          std::copy(known.begin(), known.end(), h.data() + b * dm.sample_size());
+        Kokkos::deep_copy(whole, h);
+        Kokkos::deep_copy(counts, dsd::block_of(dec, whole));
+      }
+      dsd::scatter_uniform(dec, frozen, ids, mass, seed, counts);
+    }
+    const dsd::TauLeapStats st =
+        sampler.run(counts, ids, labels, rates, cfg.get_int("sample.max_steps"));
+    total_steps += st.steps;
+    const auto whole = dsd::gather_counts(dec, counts);
+    const bool root = comm.is_root();
+    // Every sample must hold exactly its requested mass in the free region (checked on rank 0,
+    // agreed on by all ranks), and the output hash identifies the result across rank counts.
+    long wrong = 0;
+    if (root)
+      for (long b = 0; b < nb; ++b)
+        for (long c = 0; c < nc; ++c) {
+          long m = 0;
+          for (long p = 0; p < lattice.size(); ++p) {
+            const std::int32_t v = whole(b, c, p);
+            if (frozen.empty() || !frozen[size_t(p)])
+              m += v;
+            for (int k = 0; k < 4; ++k)
+              hash = (hash ^ ((std::uint32_t(v) >> (8 * k)) & 0xFFu)) * 1099511628211ull;
+          }
+          wrong += m != mass[size_t(b * nc + c)];
+        }
+    if (comm.max(wrong) > 0)
+      throw NumericError(cat("dsd-sample: ", comm.max(wrong),
+                             " (sample, channel) pairs of samples ", first, "..", first + nb - 1,
+                             " lost their requested mass"),
+                         ErrorScope::Collective);
+    out.write_fields(first, root ? nb : 0, whole.data());
+    std::vector<std::int64_t> mass64(mass.begin(), mass.end());
+    for (long i = 0; i < nb * nc; ++i)
+      mass64[size_t(i)] += frozen_mass[size_t(i % nc)];
+    out.write_table("/requested_mass", nc, first, root ? nb : 0, mass64.data());
+    if (meta.labels) {
+      std::vector<std::int64_t> l64(labels.begin(), labels.end());
+      out.write_labels(first, root ? nb : 0, l64.data());
+    }
+    log::info("dsd-sample: samples ", first, "..", first + nb - 1, " of ", count, ": ", st.steps,
+              " steps, smallest tau ", st.min_tau, ", ", clock.seconds(), " s");
+  }
+  out.commit();
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+  log::info("fieldgen dsd-sample: ", count, " samples on ", lattice.describe(), " (", comm.size(),
+            " rank(s)), ", total_steps, " tau-leap steps, every sample has its requested mass, ",
+            "counts hash ", hex, ", ", clock.seconds(), " s -> ", cfg.get_string("sample.output"));
+  return 0;
+}
+
+} // namespace
+
+int command_dsd_sample(const Args& args) {
+  Config cfg = dsd_config(
+      "dsd-sample",
+      "Generates count fields with a trained DSD rate network by binomial tau-leaping, on any\n"
+      "lattice (split over the ranks), with mass, class and inpainting conditioning; writes a\n"
+      "field file of counts with /requested_mass [N, C].");
+  cfg.add_string("sample.checkpoint", "dsd_checkpoint.h5", "dsd-train checkpoint to sample from")
+      .add_bool("sample.ema", true, "use the EMA weights (else the raw weights)")
+      .add_string("sample.output", "dsd_samples.h5", "output field file (written atomically)")
+      .add_int("sample.count", 16, "samples to generate", 1, 1L << 30)
+      .add_int("sample.batch", 4, "samples advanced together (memory: batch x lattice)", 1,
+               1L << 20)
+      .add_string("sample.shape", "", "lattice sides n1xn2 (empty: the data's lattice)")
+      .add_choice("sample.init", "uniform",
+                  "terminal configuration: uniform (units i.i.d. uniform over the free sites) or "
+                  "data (training field g mod N diffused to t_T; its own mass)",
+                  {"uniform", "data"})
+      .add_string("sample.mass", "",
+                  "units per channel in the free region, comma separated (one value: all "
+                  "channels); empty: the data field's mass scaled to the lattice area")
+      .add_real("sample.mass_factor", 1.0,
+                "multiplies the data-derived mass (e.g. 1.15: 15% more ink)", 0.0, 1e6)
+      .add_string("sample.label", "none",
+                  "class condition: none, cycle (sample g gets class g mod classes) or a class")
+      .add_string("sample.mask", "",
+                  "inpainting mask: field file with one field on the data's lattice, nonzero = "
+                  "frozen (empty: no inpainting)")
+      .add_int("sample.known", 0, "data field whose counts fill the frozen sites", 0, max_int)
+      .add_real("sample.tolerance", 0.15,
+                "CFL tolerance eps: tau <= eps / largest site rate (reference code: 0.15)", 1e-6,
+                1.0)
+      .add_int("sample.max_steps", 1000000, "error if a batch needs more tau-leap steps", 1,
+               max_int)
+      .add_int("sample.seed", 1, "seed of the initial scatter and the tau-leap draws", 0, max_int);
+  if (!cfg.parse(args))
+    return 0;
+  return cfg.get_string("train.precision") == "double" ? sample<double>(cfg) : sample<float>(cfg);
+}
+
+} // namespace fieldgen::app
