@@ -9,7 +9,7 @@
 # station<k>/eval_soft). Builds first if needed (tools/setup.sh).
 #   bash jobs/local/aemet_conditional.sh   (FIELDGEN_LAUNCH="srun" from the .sbatch script)
 # Environment: AEMET_DAYS observed days per station (default 6), AEMET_COUNT conditional curves
-# per station and mode (default 20).
+# per station and mode (default 10).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -x build/bin/fieldgen ] || bash tools/setup.sh
@@ -17,7 +17,7 @@ export OPENBLAS_NUM_THREADS=1 OMPI_MCA_rmaps_base_oversubscribe=1
 if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
 launch=${FIELDGEN_LAUNCH:-"mpirun -np 2"}
 days=${AEMET_DAYS:-6}
-count=${AEMET_COUNT:-20}
+count=${AEMET_COUNT:-10}
 out=run/aemet_conditional
 mkdir -p "$out"
 start=$(date +%s)
@@ -34,7 +34,7 @@ for ((k = 0; k < held; k++)); do
     name=${mode%%:*}
     $launch build/bin/fieldgen sample --config input/aemet_conditional.cfg \
       --sample.observations="$dir/observations.csv" --sample.n_free="${mode##*:}" \
-      --sample.count="$count" --sample.batch="$count" --sample.output="$dir/$name.h5"
+      --sample.count="$count" --sample.batch="$(( (count + 1) / 2 ))" --sample.output="$dir/$name.h5"
     $launch build/bin/fieldgen eval --config input/aemet_conditional_eval.cfg \
       --conditional.observations="$dir/observations.csv" --conditional.samples="$dir/$name.h5" \
       --conditional.truth_index="$k" --output.dir="$dir/eval_$name"
