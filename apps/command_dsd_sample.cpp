@@ -20,6 +20,7 @@
 #include "fieldgen/dsd/tau_leap_sampler.hpp"
 #include "fieldgen/io/field_file.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -273,7 +274,16 @@ template <class Real> int sample(const Config& cfg) {
       dsd::scatter_uniform(dec, frozen, ids, mass, seed, counts);
     }
     const dsd::TauLeapStats st =
-        sampler.run(counts, ids, labels, rates, cfg.get_int("sample.max_steps"));
+        sampler.run(counts, ids, labels, rates, cfg.get_int("sample.max_steps"),
+                    [&](const dsd::TauLeapSampler<Real>& s) {
+                      const long every = cfg.get_int("sample.log_every");
+                      if (every > 0 && s.steps_taken() % every == 0) {
+                        const auto& t = s.clocks();
+                        log::info("dsd-sample: samples ", first, "..", first + nb - 1, ": step ",
+                                  s.steps_taken(), ", t = ", *std::max_element(t.begin(), t.end()),
+                                  ", tau ", s.last_tau().front(), ", ", clock.seconds(), " s");
+                      }
+                    });
     total_steps += st.steps;
     const auto whole = dsd::gather_counts(dec, counts);
     const bool root = comm.is_root();
@@ -353,6 +363,8 @@ int command_dsd_sample(const Args& args) {
                 "CFL tolerance eps: tau <= eps / largest site rate (reference code: 0.15)", 1e-6,
                 1.0)
       .add_int("sample.max_steps", 1000000, "error if a batch needs more tau-leap steps", 1,
+               max_int)
+      .add_int("sample.log_every", 0, "progress line every so many tau-leap steps (0 = never)", 0,
                max_int)
       .add_int("sample.seed", 1, "seed of the initial scatter and the tau-leap draws", 0, max_int);
   if (!cfg.parse(args))

@@ -34,7 +34,7 @@ run 1 dsd-train "${tiny[@]}" --train.steps=3 --train.batch=4 --train.checkpoint=
   >train.txt 2>&1 || fail "dsd-train: $(cat train.txt)"
 
 sample=("${tiny[@]}" --sample.checkpoint=ck.h5 --sample.tolerance=0.5)
-cases=("plain:--sample.count=3 --sample.batch=2 --sample.shape=32x32"
+cases=("plain:--sample.count=3 --sample.batch=2 --sample.shape=32x32 --sample.log_every=10"
   "factor:--sample.count=3 --sample.mass_factor=1.15"
   "inpaint:--sample.count=2 --sample.mask=mask.h5 --sample.known=3 --sample.mass=40"
   "noised:--sample.count=3 --sample.init=data")
@@ -52,6 +52,7 @@ for c in "${cases[@]}"; do
   b=$(grep -o "counts hash [0-9a-f]*" "${name}2.txt")
   [ -n "$a" ] && [ "$a" = "$b" ] || fail "$name: 1 and 2 ranks differ: '$a' vs '$b'"
 done
+grep -q "samples 0..1: step 10, t = " plain2.txt || fail "no progress line: $(cat plain2.txt)"
 p=$(grep -o "counts hash [0-9a-f]*" plain1.txt)
 f=$(grep -o "counts hash [0-9a-f]*" factor1.txt)
 [ "$p" != "$f" ] || fail "different runs give the same hash"

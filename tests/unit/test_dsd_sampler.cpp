@@ -303,12 +303,16 @@ TEST_CASE("dsd tau-leaping: a sample does not depend on its batch; rates see lab
   scatter_uniform(dec, {}, {4}, {mass[1]}, 8, single);
   TauLeapSampler<float> a(dec, 1, TimeGrid::logit(40), 0.2, 21),
       b(dec, 1, TimeGrid::logit(40), 0.2, 21);
-  const TauLeapStats sa = a.run(pair, {3, 4}, {1, 2}, rates, 100000);
+  long calls = 0;
+  const TauLeapStats sa =
+      a.run(pair, {3, 4}, {1, 2}, rates, 100000,
+            [&](const TauLeapSampler<float>& s) { calls += s.steps_taken() > 0; });
   b.run(single, {4}, {2}, rates, 100000);
   const auto hp = host_counts(pair), hs = host_counts(single);
   CHECK(std::equal(hs.begin(), hs.end(), hp.begin() + np));
   CHECK(std::accumulate(hp.begin(), hp.begin() + np, 0.0) == 200);
   CHECK(sa.steps > 10);
+  CHECK(calls == sa.steps); // progress after every step
   CHECK(a.clocks()[0] == TimeGrid::logit(40).t(1));
   // A step limit that cannot be met is reported.
   CHECK_THROWS_AS(b.run(single, {4}, {2}, rates, 3), NumericError);

@@ -246,14 +246,19 @@ template <class Real>
 TauLeapStats TauLeapSampler<Real>::run(const CountView& counts,
                                        const std::vector<std::uint64_t>& samples,
                                        const std::vector<int>& labels,
-                                       const RateFunction<Real>& rates, long max_steps) {
+                                       const RateFunction<Real>& rates, long max_steps,
+                                       const std::function<void(const TauLeapSampler&)>& progress) {
   begin(samples, labels);
-  while (step(counts, rates))
-    if (step_ >= max_steps)
+  for (bool more = true; more;) {
+    more = step(counts, rates);
+    if (progress)
+      progress(*this);
+    if (more && step_ >= max_steps)
       throw NumericError(cat("dsd::TauLeapSampler: t_1 not reached within ", max_steps,
                              " steps (largest site rate ", stats_.max_rate, ", smallest step ",
                              stats_.min_tau, "); raise the step limit or the tolerance"),
                          ErrorScope::Collective);
+  }
   return stats_;
 }
 

@@ -73,13 +73,16 @@ public:
   // One tau-leap step of every unfinished item on counts (this rank's block, modified in place).
   // Returns true while an item has not reached t_1. Collective.
   bool step(const CountView& counts, const RateFunction<Real>& rates);
-  // begin + step until every item reaches t_1. Throws NumericError (collective) on a negative,
-  // NaN or infinite rate at an occupied open site, or after max_steps steps.
+  // begin + step until every item reaches t_1, calling progress (if given) after every step.
+  // Throws NumericError (collective) on a negative, NaN or infinite rate at an occupied open
+  // site, or after max_steps steps.
   TauLeapStats run(const CountView& counts, const std::vector<std::uint64_t>& samples,
-                   const std::vector<int>& labels, const RateFunction<Real>& rates, long max_steps);
+                   const std::vector<int>& labels, const RateFunction<Real>& rates, long max_steps,
+                   const std::function<void(const TauLeapSampler&)>& progress = {});
 
   const std::vector<double>& clocks() const { return t_; } // current time per item
   const std::vector<double>& last_tau() const { return tau_; }
+  long steps_taken() const { return step_; }
   const TauLeapStats& stats() const { return stats_; }
   const Decomposition& decomposition() const { return *dec_; }
   const TimeGrid& times() const { return times_; }
