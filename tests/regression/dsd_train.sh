@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# `fieldgen dsd-train` end to end on a few quantised Fashion-MNIST images with labels (skipped
+# when the Debian package dataset-fashion-mnist is not installed): a class-conditional run of
+# 6 steps and one of 3 steps + resume to 6 give the same parameter hash, at 1 and at 2 ranks;
+# the loss curve is logged; a continuous (non-count) file, a lattice not divisible by
+# 2^model.levels and a mismatched checkpoint are refused with errors naming the cause.
+# Arguments: $1 fieldgen binary, $2 mpiexec, $3 shared dir (unused here).
+set -u
+fieldgen=$1
+mpiexec=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+failures=0
+
+run() {
+  local np=$1
+  shift
+  timeout 300 "$mpiexec" -np "$np" --oversubscribe "$fieldgen" "$@" >stdout.txt 2>stderr.txt
+}
+fail() {
+  echo "FAIL ($1)"
+  cat stdout.txt stderr.txt
+  failures=$((failures + 1))
+}
+hash_of() { grep -o 'parameter hash [0-9a-f]*' stdout.txt | awk '{print $3}'; }
+
+fashion=/usr/share/datasets/fashion-mnist
+if [ ! -r $fashion/train-images-idx3-ubyte.gz ]; then
+  echo "skipped: $fashion not installed"
+  exit 0
+fi
+run 1 data --data.kind=idx --data.limit=32 --data.levels=4 --output.path=fm.h5 || fail "idx data"
+# The small model and run, without data.path, model.width and model.classes (set per call).
+base=(--model.modes=4 --model.projection=8 --model.time_hidden=8 --process.rate=400
+  --process.steps=50 --train.batch=8 --train.lr=1e-3 --train.lr_schedule=constant
+  --train.log_every=2)
+small=(--data.path=fm.h5 --model.width=4 --model.classes=10 "${base[@]}")
+run 1 dsd-train --help && grep -q "process.rate" stdout.txt || fail "dsd-train --help"
+for np in 1 2; do
+  run $np dsd-train "${small[@]}" --train.steps=6 --train.checkpoint=a$np.h5 || fail "straight np$np"
+  straight=$(hash_of)
+  grep -q "loss curve" stdout.txt || fail "no loss curve np$np"
+  run $np dsd-train "${small[@]}" --train.steps=3 --train.checkpoint=b$np.h5 || fail "first np$np"
+  run $np dsd-train "${small[@]}" --train.steps=6 --train.resume=b$np.h5 \
+    --train.checkpoint=c$np.h5 || fail "resumed np$np"
+  resumed=$(hash_of)
+  if [ -n "$straight" ] && [ "$straight" = "$resumed" ]; then
+    echo "ok   (np $np: straight and resumed runs give parameter hash $straight)"
+  else
+    fail "np $np: straight hash '$straight' != resumed '$resumed'"
+  fi
+done
+
+run 1 data --data.kind=grf --data.n=8 --data.shape=16,16 --output.path=grf.h5 || fail "grf data"
+if run 1 dsd-train "${base[@]}" --data.path=grf.h5 --model.width=4; then
+  fail "a continuous field file was accepted"
+elif grep -q "counts" stdout.txt stderr.txt; then
+  echo "ok   (continuous data refused)"
+else
+  fail "continuous data: the error does not name counts"
+fi
+if run 1 dsd-train "${small[@]}" --model.levels=3 --train.steps=1; then
+  fail "28x28 with 3 levels was accepted"
+elif grep -q "2^levels" stdout.txt stderr.txt; then
+  echo "ok   (28 not divisible by 2^3 refused)"
+else
+  fail "levels: the error does not name 2^levels"
+fi
+if run 1 dsd-train --data.path=fm.h5 --model.width=5 --model.classes=10 "${base[@]}" \
+  --train.steps=6 --train.resume=b1.h5 \
+  --train.checkpoint=d.h5; then
+  fail "a checkpoint of another width was resumed"
+elif grep -qi "checkpoint\|block" stdout.txt stderr.txt; then
+  echo "ok   (checkpoint of another model refused)"
+else
+  fail "mismatched checkpoint: unclear error"
+fi
+exit $((failures > 0))
