@@ -6,8 +6,8 @@ resolution; Debian's python3-matplotlib/h5py/numpy only):
 writes OUT.png with
     top:    one generated field per resolution (shared colour scale)
     bottom: radially averaged power spectra of generated (solid) and reference (dashed) fields,
-            divided by (n1 n2)^2, i.e. the squared Fourier coefficients |c_k|^2 of the continuum
-            field, so the curves of all resolutions lie on one another where both resolve k;
+            divided by n1 n2: |DFT|^2 / (n1 n2)^2 = |c_k|^2, the squared Fourier coefficients of
+            the continuum field, so the curves of all resolutions lie on one another;
             KDE densities of the values
 and prints a Markdown table of the metrics per resolution. FLOOR_DIRs (one per EVAL_DIR, same
 order) are evaluations of fresh data against the same references: the floor that sampling noise
@@ -83,7 +83,7 @@ def main():
     spec, dens = ax[1, 0], ax[1, 1]
     for k, m in enumerate(evals):
         c = m["curves"]
-        scale = float(np.prod(m["shape"])) ** 2
+        scale = float(np.prod(m["shape"]))
         label = "x".join(str(int(n)) for n in m["shape"])
         for name, style in (("generated", "-"), ("reference", "--")):
             s = np.maximum(np.asarray(c[name]["spectrum"]) / scale, 1e-300)
@@ -91,7 +91,7 @@ def main():
                         label=f"{label} {name}")
             dens.plot(c["density_grid"], c[name]["density"], style, color=f"C{k}",
                       label=f"{label} {name}")
-    spec.set_title("radially averaged spectrum / (n1 n2)$^2$")
+    spec.set_title("radially averaged spectrum / (n1 n2) = $|c_k|^2$")
     spec.set_xlabel("|k| (cycles per unit length)")
     spec.legend(fontsize=7)
     dens.set_title("KDE density of the values")

@@ -30,8 +30,9 @@ stamp "train"
 # and step).
 declare -A count=([64]=32 [128]=16 [256]=8)
 for n in 64 128 256; do
+  # Two chunks, one per rank (sample.batch fields per chunk; chunks are split over the ranks).
   fieldgen sample --config input/matern2d.cfg --sample.points=$n --sample.count=${count[$n]} \
-    --sample.output=$out/samples$n.h5
+    --sample.batch=$((count[$n] / 2)) --sample.output=$out/samples$n.h5
   stamp "sample ${n}x$n (${count[$n]} fields)"
   fieldgen data --config "input/matern2d_ref$n.cfg" --data.n=${count[$n]} --data.seed=$((200 + n)) \
     --output.path=$out/floor$n.h5 >/dev/null
