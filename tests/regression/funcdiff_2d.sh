@@ -5,8 +5,9 @@
 # and 32 x 32 at 2 ranks (and at 1 rank: bitwise the same fields), eval of each set against fresh
 # fields at its resolution. Asserted: the generated files have the requested shape [N, 1, n, n],
 # periodic axes and finite values (h5py), the metrics (radial spectrum and its log MSE included)
-# are finite, and the error paths: an explicit model.dim or measure.boundary that contradicts the
-# data, and observations on a 2-D model, fail with one error line naming the key.
+# are finite; kernel-Gram noise on a reflecting grid trains and samples at another resolution; and
+# the error paths: an explicit model.dim or measure.boundary that contradicts the data, and
+# observations on a 2-D model, fail with one error line naming the key.
 # Arguments: $1 fieldgen binary, $2 mpiexec, $3 shared dir (unused here).
 set -u
 fieldgen=$1
@@ -64,6 +65,17 @@ for n in (16, 32):
 with h5py.File("s32.h5", "r") as a, h5py.File("serial32.h5", "r") as b:
     assert np.array_equal(a["fields"][...], b["fields"][...]), "1 and 2 ranks differ"
 PY
+
+# Kernel-Gram noise on a reflecting (non-periodic) 2-D grid, sampled at another resolution.
+run 1 data --data.kind=grf --data.dim=2 --data.boundary=reflecting --data.length_scale=0.2 \
+  --data.n=4 --data.points=12 --output.path=refl.h5 >/dev/null || fail "reflecting data"
+kernel=(--data.path=refl.h5 --model.width=4 --model.modes=3 --model.depth=1 --model.projection=8
+  --measure.family=kernel --measure.length_scale=0.2 --schedule.steps=8 --train.batch=4
+  --train.checkpoint=kernel.h5 --sample.count=3)
+run 1 train "${kernel[@]}" --train.steps=1 >kernel.txt 2>&1 || fail "kernel train: $(cat kernel.txt)"
+run 1 sample "${kernel[@]}" --sample.points=20 --sample.output=kernel20.h5 >kernel.txt 2>&1 ||
+  fail "kernel sample: $(cat kernel.txt)"
+grep -q "3 fields on 20x20 .*periodic: no,no" kernel.txt || fail "kernel sample log: $(cat kernel.txt)"
 
 run 1 train "${tiny[@]}" --train.steps=1 --model.dim=1 >bad.txt 2>&1 &&
   fail "model.dim = 1 accepted for 2-D data"
