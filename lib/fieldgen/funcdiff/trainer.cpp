@@ -4,9 +4,8 @@
 #include "fieldgen/core/log.hpp"
 #include "fieldgen/core/timer.hpp"
 #include "fieldgen/funcdiff/noising.hpp"
-#include "fieldgen/nn/grad_clip.hpp"
+#include "fieldgen/nn/update_step.hpp"
 
-#include <cmath>
 #include <cstdio>
 
 namespace fieldgen::funcdiff {
@@ -83,22 +82,12 @@ template <class Real> double Trainer<Real>::train_step() {
   }
   params_.zero_grad();
   const Tensor3<Real> pred = model_.forward(params_, ut_, t_);
-  double loss = loss_.value_and_grad(xi_, pred, t, schedule_, grad_);
+  const double loss = loss_.value_and_grad(xi_, pred, t, schedule_, grad_);
   model_.backward(params_, grad_);
-  parallel_.average_gradients(params_);
-  loss = comm_.sum(loss) / double(comm_.size());
-  if (!std::isfinite(loss))
-    throw NumericError(cat("training loss is ", loss, " at step ", step_ + 1, " (lr ",
-                           lr_(adam_.steps()), "); no update made, the last checkpoint ",
-                           options_.checkpoint.empty() ? "(none)" : options_.checkpoint,
-                           " holds the last good state"),
-                       ErrorScope::Collective);
-  if (options_.clip > 0)
-    nn::clip_grad_norm(params_, options_.clip);
-  adam_.step(params_, lr_(adam_.steps()));
-  ema_.update(params_);
+  const double mean = nn::update_step(loss, step_, parallel_, params_, adam_, ema_, lr_,
+                                      {options_.clip, options_.checkpoint, "training loss"});
   ++step_;
-  return loss;
+  return mean;
 }
 
 template <class Real>
