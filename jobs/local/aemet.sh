@@ -5,11 +5,7 @@
 # plots: run/aemet/eval/eval_curves.png). Builds first if needed (tools/setup.sh).
 #   bash jobs/local/aemet.sh      (FIELDGEN_LAUNCH="srun" when called from jobs/slurm/aemet.sbatch)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-[ -x build/bin/fieldgen ] || bash tools/setup.sh
-export OPENBLAS_NUM_THREADS=1 OMPI_MCA_rmaps_base_oversubscribe=1
-if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
-launch=${FIELDGEN_LAUNCH:-"mpirun -np 2"}
+source "$(dirname "$0")/environment.sh"
 out=run/aemet
 mkdir -p "$out"
 start=$(date +%s)

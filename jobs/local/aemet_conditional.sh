@@ -11,11 +11,7 @@
 # Environment: AEMET_DAYS observed days per station (default 6), AEMET_COUNT conditional curves
 # per station and mode (default 10).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-[ -x build/bin/fieldgen ] || bash tools/setup.sh
-export OPENBLAS_NUM_THREADS=1 OMPI_MCA_rmaps_base_oversubscribe=1
-if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
-launch=${FIELDGEN_LAUNCH:-"mpirun -np 2"}
+source "$(dirname "$0")/environment.sh"
 days=${AEMET_DAYS:-6}
 count=${AEMET_COUNT:-10}
 out=run/aemet_conditional

@@ -7,11 +7,8 @@
 #   FIELDGEN_BENCH_SECTIONS="funcdiff spde_scaling" bash jobs/local/bench.sh   (some sections only)
 #   FIELDGEN_LAUNCH="srun" (from jobs/slurm/bench.sbatch): the launcher, given "-n <ranks>".
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-[ -x build/bin/fieldgen_bench ] || bash tools/setup.sh
-export OPENBLAS_NUM_THREADS=1 OMPI_MCA_rmaps_base_oversubscribe=1
-if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
-launch=${FIELDGEN_LAUNCH:-"mpirun"}
+source "$(dirname "$0")/environment.sh"
+launch=${FIELDGEN_LAUNCH:-"mpirun"} # bench.sh adds -np itself
 read -r -a sections <<<"${FIELDGEN_BENCH_SECTIONS:-}"
 mkdir -p run/bench
 for np in 1 2; do

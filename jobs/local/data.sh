@@ -4,11 +4,7 @@
 # needed (tools/setup.sh).
 #   bash jobs/local/data.sh          (FIELDGEN_LAUNCH="srun" under Slurm)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-[ -x build/bin/fieldgen ] || bash tools/setup.sh
-export OPENBLAS_NUM_THREADS=1 OMPI_MCA_rmaps_base_oversubscribe=1
-if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
-launch=${FIELDGEN_LAUNCH:-"mpirun -np 2"}
+source "$(dirname "$0")/environment.sh"
 mkdir -p run/main
 start=$(date +%s)
 for deck in mogp_data aemet_data fashion_mnist_data; do

@@ -7,11 +7,7 @@
 #   bash jobs/local/main.sh          (FIELDGEN_LAUNCH="srun" when called from jobs/slurm/main.sbatch)
 # MAIN_EPOCHS overrides the training length (default below; the deck's reference value is 20).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-[ -x build/bin/fieldgen ] || bash tools/setup.sh
-export OPENBLAS_NUM_THREADS=1 OMPI_MCA_rmaps_base_oversubscribe=1
-if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
-launch=${FIELDGEN_LAUNCH:-"mpirun -np 2"}
+source "$(dirname "$0")/environment.sh"
 epochs=${MAIN_EPOCHS:-60}
 out=run/main
 mkdir -p "$out"

@@ -9,11 +9,7 @@
 # transfer.png (radial spectra at every resolution) with a metrics table on stdout.
 #   bash jobs/local/matern2d.sh      (FIELDGEN_LAUNCH="srun" when called from jobs/slurm/matern2d.sbatch)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-[ -x build/bin/fieldgen ] || bash tools/setup.sh
-export OPENBLAS_NUM_THREADS=1 OMPI_MCA_rmaps_base_oversubscribe=1
-if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
-launch=${FIELDGEN_LAUNCH:-"mpirun -np 2"}
+source "$(dirname "$0")/environment.sh"
 fieldgen() { $launch build/bin/fieldgen "$@"; }
 out=run/matern2d
 mkdir -p $out

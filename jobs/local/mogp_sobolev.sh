@@ -6,11 +6,7 @@
 # the L2 main job's metrics. Builds first if needed (tools/setup.sh).
 #   bash jobs/local/mogp_sobolev.sh   (FIELDGEN_LAUNCH="srun" from jobs/slurm/mogp_sobolev.sbatch)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-[ -x build/bin/fieldgen ] || bash tools/setup.sh
-export OPENBLAS_NUM_THREADS=1 OMPI_MCA_rmaps_base_oversubscribe=1
-if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
-launch=${FIELDGEN_LAUNCH:-"mpirun -np 2"}
+source "$(dirname "$0")/environment.sh"
 out=run/mogp_sobolev
 mkdir -p "$out"
 start=$(date +%s)
