@@ -17,7 +17,7 @@ Config dsd_config(const std::string& command, const std::string& summary) {
       .add_int("model.width", 32, "channels of the finest U-FNO level", 1, 4096)
       .add_int("model.width_mult", 2, "channel factor per coarser level", 1, 8)
       .add_int("model.levels", 2, "2x poolings (lattice block sides divisible by 2^levels)", 0, 8)
-      .add_int("model.modes", 8, "Fourier modes per axis at the finest level (halved per level)", 1,
+      .add_int("model.modes", 8, "Fourier modes per axis at the finest level (halved per level; 0 = local-only U-Net)", 0,
                4096)
       .add_int("model.projection", 64, "hidden channels of the projection", 1, 8192)
       .add_real("model.count_scale", 1.0,

@@ -146,12 +146,12 @@ struct RateNet {
   Parameters<double> p;
   Vector<double> t{"t", 2};
   Kokkos::View<std::int32_t*, MemSpace> labels{"labels", 2};
-  static UFnoConfig config() {
+  static UFnoConfig config(std::vector<long> modes) {
     UFnoConfig c;
     c.channels = 2;
     c.width = 3;
     c.levels = 2;
-    c.modes = {3, 3};
+    c.modes = std::move(modes);
     c.projection = 4;
     c.count_scale = 2;
     c.rate = 3;
@@ -162,7 +162,7 @@ struct RateNet {
     c.class_channels = 2;
     return c;
   }
-  explicit RateNet(const Decomposition& dec) : net(config(), dec) {
+  RateNet(const Decomposition& dec, std::vector<long> modes) : net(config(std::move(modes)), dec) {
     net.reserve(p);
     p.allocate();
     net.init(p, CounterRng(1, purpose_id("test.ufno")));
@@ -273,17 +273,25 @@ TEST_CASE("U-shaped block (conv, pool, upsample, concat, conv) split equals unsp
 
 TEST_CASE("DSD rate network (UFno) split over ranks equals the unsplit network") {
   const int P = world_size();
-  // 16 x 16 split 2x1 or 2x2 (default dims) or 1xP: local sides stay divisible by 2^levels = 4.
-  const std::vector<std::pair<Grid, std::vector<int>>> cases = {
-      {grid_of({16, 16}, {false, true}), {}},
-      {grid_of({16, 16}, {true, true}), {1, P}},
+  // 16 x 16 split 2x1 or 2x2 (default dims) or 1xP: local sides stay divisible by 2^levels = 4;
+  // the local-only 3-D network (modes 0) on 8 x 8 x 16 split along the last axis.
+  struct Case {
+    Grid grid;
+    std::vector<int> dims;
+    std::vector<long> modes;
+  };
+  const std::vector<Case> cases = {
+      {grid_of({16, 16}, {false, true}), {}, {3, 3}},
+      {grid_of({16, 16}, {true, true}), {1, P}, {3, 3}},
+      {grid_of({8, 8, 16}, {true, false, true}), {1, 1, P}, {0, 0, 0}},
   };
   for (const auto& c : cases) {
-    const auto e = split_vs_whole(c.first, c.second, 2, 2, 8, [](const Decomposition& dec) {
-      return std::make_unique<RateNet>(dec);
+    const int outputs = 2 * 2 * c.grid.dim();
+    const auto e = split_vs_whole(c.grid, c.dims, 2, 2, outputs, [&](const Decomposition& dec) {
+      return std::make_unique<RateNet>(dec, c.modes);
     });
-    MESSAGE(P, " ranks, UFno ", c.first.describe(), ": output ", e.out, ", input grad ", e.grad_in,
-            ", param grad ", e.grad_params);
+    MESSAGE(P, " ranks, UFno ", c.grid.describe(), " modes ", c.modes[0], ": output ", e.out,
+            ", input grad ", e.grad_in, ", param grad ", e.grad_params);
     CHECK(e.out < 1e-12);
     CHECK(e.grad_in < 1e-12);
     CHECK(e.grad_params < 1e-12);

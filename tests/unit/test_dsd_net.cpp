@@ -1,6 +1,7 @@
 // The DSD rate network and its losses: finite-difference gradient checks (double) of the whole
 // U-shaped FNO (count input, time and class embeddings, every level's spectral, local and
-// pointwise weights, softplus output) in 1-D and 2-D, its shift equivariance on a periodic
+// pointwise weights, softplus output) in 1-D and 2-D, the local-only U-Net (modes 0) in 2-D and
+// 3-D, its shift equivariance on a periodic
 // lattice; the Poisson and L1 rate losses' gradients, the Poisson loss's minimum at n rho = R,
 // skipped no-flux directions and the check of targets at empty sites.
 #include <doctest/doctest.h>
@@ -98,6 +99,18 @@ TEST_CASE("dsd net: U-FNO gradients (1-D, no classes, one level)") {
   c.levels = 1;
   c.channels = 1;
   check_network("ufno 1-D 12 points", grid_of({12}, {false}), c, {0, 0, 0});
+}
+
+TEST_CASE("dsd net: local-only U-Net gradients (modes 0; 2-D and 3-D)") {
+  UFnoConfig c = small_config({0, 0}, 3);
+  check_network("u-net 2-D 8x8", grid_of({8, 8}, {true, false}), c, {0, 3});
+  c.modes = {0, 0, 0};
+  c.levels = 1;
+  check_network("u-net 3-D 4x4x6", grid_of({4, 4, 6}, {true, false, true}), c, {2});
+  c.modes = {0, 2, 0};
+  CHECK_THROWS_AS(UFno<double>(c, Decomposition(grid_of({4, 4, 4}, {true, true, true}),
+                                                MPI_COMM_SELF)),
+                  UsageError); // a 3-D spectral part, and mixed zero / non-zero modes
 }
 
 TEST_CASE("dsd net: U-FNO layout, positivity, parameters independent of the lattice") {

@@ -48,7 +48,7 @@ Grid coarse_grid(const Grid& g, int level) {
 } // namespace
 
 template <class Real> struct UFno<Real>::Block {
-  SpectralConv<Real> spectral;
+  std::unique_ptr<SpectralConv<Real>> spectral; // null with modes = 0 (a local-only U-Net)
   Conv3x3<Real> conv;
   PointwiseLinear<Real> skip;
   Activation<Real> act;
@@ -56,33 +56,37 @@ template <class Real> struct UFno<Real>::Block {
 
   Block(long c_in, long c_out, const std::vector<long>& modes, const Decomposition& dec,
         const std::string& name)
-      : spectral(c_in, c_out, modes, name + ".spectral", dec.comm()),
-        conv(dec, int(c_in), int(c_out), name + ".conv"), skip(c_in, c_out, name + ".skip", false),
+      : conv(dec, int(c_in), int(c_out), name + ".conv"), skip(c_in, c_out, name + ".skip", false),
         act(ActivationKind::GELU) {
-    spectral.set_block(FieldBlock::of(dec));
+    if (modes.front() > 0) {
+      spectral = std::make_unique<SpectralConv<Real>>(c_in, c_out, modes, name + ".spectral",
+                                                      dec.comm());
+      spectral->set_block(FieldBlock::of(dec));
+    }
   }
   void reserve(Parameters<Real>& p) {
-    spectral.reserve(p);
+    if (spectral)
+      spectral->reserve(p);
     conv.reserve(p);
     skip.reserve(p);
   }
   void init(const Parameters<Real>& p, const CounterRng& rng) {
-    spectral.init(p, rng);
+    if (spectral)
+      spectral->init(p, rng);
     conv.init(p, rng);
     skip.init(p, rng);
   }
   Tensor3<Real> forward(const Parameters<Real>& p, const Tensor3<Real>& h) {
-    const Tensor3<Real> s = spectral.forward(p, h), c = conv.forward(p, h), w = skip.forward(p, h);
-    ensure(sum, "fieldgen::nn::ufno_block_sum", s.extent(0), s.extent(1), s.extent(2));
-    add(s, c, w, sum);
+    const Tensor3<Real> c = conv.forward(p, h), w = skip.forward(p, h);
+    ensure(sum, "fieldgen::nn::ufno_block_sum", c.extent(0), c.extent(1), c.extent(2));
+    add(c, w, spectral ? spectral->forward(p, h) : Tensor3<Real>(), sum);
     return act.forward(p, sum);
   }
   Tensor3<Real> backward(const Parameters<Real>& p, const Tensor3<Real>& g) {
     const Tensor3<Real> gz = act.backward(p, g);
-    const Tensor3<Real> a = spectral.backward(p, gz), b = conv.backward(p, gz),
-                        c = skip.backward(p, gz);
-    ensure(grad, "fieldgen::nn::ufno_block_grad", a.extent(0), a.extent(1), a.extent(2));
-    add(a, b, c, grad);
+    const Tensor3<Real> b = conv.backward(p, gz), c = skip.backward(p, gz);
+    ensure(grad, "fieldgen::nn::ufno_block_grad", b.extent(0), b.extent(1), b.extent(2));
+    add(b, c, spectral ? spectral->backward(p, gz) : Tensor3<Real>(), grad);
     return grad;
   }
 };
@@ -94,7 +98,12 @@ UFno<Real>::UFno(const UFnoConfig& config, const Decomposition& dec, std::string
       proj1_(config.width, config.projection, name_ + ".proj1"),
       proj2_(config.projection, outputs(), name_ + ".proj2"), proj_act_(ActivationKind::GELU) {
   const int d = dim(), levels = config.levels;
-  require(d == 1 || d == 2, "UFno '", name_, "': modes for ", d, " axes (1-D or 2-D only)");
+  const bool local_only = config.modes.front() == 0;
+  for (long k : config.modes)
+    require((k == 0) == local_only && k >= 0, "UFno '", name_,
+            "': modes must be all > 0 or all 0 (local-only)");
+  require(d >= 1 && d <= (local_only ? 3 : 2), "UFno '", name_, "': modes for ", d,
+          " axes (1-D or 2-D; 3-D with modes = 0: the spectral layer is 1-D/2-D)");
   require(dec.dim() == d, "UFno '", name_, "': ", d, "-D model on a ", dec.dim(), "-D lattice");
   require(config.channels >= 1 && config.width >= 1 && config.width_mult >= 1 &&
               config.projection >= 1 && levels >= 0 && levels <= 8,
@@ -157,7 +166,7 @@ template <class Real> long UFno<Real>::level_width(int level) const {
 template <class Real> std::vector<long> UFno<Real>::level_modes(int level) const {
   std::vector<long> m;
   for (long k : config_.modes)
-    m.push_back(std::max(1L, k >> level));
+    m.push_back(k == 0 ? 0 : std::max(1L, k >> level));
   return m;
 }
 

@@ -18,8 +18,10 @@
 // no bias: the convolution has one): the FNO layer (Li et al. 2021) plus a local stencil, as in
 // U-FNO (Wen et al. 2022) and U-NO. Level l has width * width_mult^l channels and keeps
 // max(1, modes_a / 2^l) Fourier modes per axis (halving with the grid, so the parameter layout
-// depends on the configuration only, never on the lattice: weights trained on 64x64 run
-// unchanged on 1024x1024).
+// depends on the configuration only, never on the lattice). modes = 0 drops the spectral part: a
+// local-only U-Net whose receptive field is fixed in lattice sites, the model to train on small
+// patches and sample on a larger domain (Fourier modes count periods per box, so a spectral
+// filter learnt on a 64-site box would act on 16x longer waves on a 1024-site box).
 //
 // Scales: rho = rate * softplus(z) makes the network output per-unit rates in units of the
 // forward hop rate r (targets R / n are r times kernel ratios, O(r) away from t -> 0), and the
@@ -55,7 +57,8 @@ struct UFnoConfig {
   long width = 32;               // channels of level 0
   long width_mult = 2;           // level l has width * width_mult^l channels
   int levels = 2;                // 2x poolings (local block sides divisible by 2^levels)
-  std::vector<long> modes{8, 8}; // Fourier modes per axis at level 0; its length is the dimension
+  std::vector<long> modes{8, 8}; // Fourier modes per axis at level 0 (0: no spectral part); its
+                                 // length is the dimension
   long projection = 64;          // hidden channels of the projection
   double count_scale = 1;        // input counts are divided by this (e.g. the data's max count)
   double rate = 1;               // rho = rate * softplus(z): the forward hop rate r
