@@ -43,8 +43,8 @@ Config make_config() {
                "mogp: mixture of 2 Gaussian processes; linear: random lines; grf: Whittle-Matern "
                "Gaussian random fields (SPDE); microstructure: two-phase fields (1 = pore), a grf "
                "thresholded at a target porosity; csv: curves, one per row; idx: (Fashion-)MNIST "
-               "images",
-               {"mogp", "linear", "grf", "microstructure", "csv", "idx"})
+               "images; mask: one inpainting mask (1 = frozen) open on data.free_box",
+               {"mogp", "linear", "grf", "microstructure", "csv", "idx", "mask"})
       .add_int("data.n", 1000, "number of samples to generate (mogp, linear, grf, microstructure)",
                1, 100000000)
       .add_int("data.points", 64,
@@ -53,8 +53,11 @@ Config make_config() {
       .add_int("data.dim", 2,
                "dimensions of the grid when data.shape is empty (grf, microstructure)", 1, 3)
       .add_string("data.shape", "",
-                  "grid points per axis, e.g. \"64,64\" or \"64,64,64\" (grf, microstructure); "
-                  "empty: data.points on each of data.dim axes")
+                  "grid points per axis, e.g. \"64,64\" or \"64,64,64\" (grf, microstructure, "
+                  "mask); empty: data.points on each of data.dim axes")
+      .add_string("data.free_box", "",
+                  "mask: the free (generated) sites, a half-open site range per axis, e.g. "
+                  "\"7:21,7:21\" for the central 14x14 of 28x28; every other site is frozen")
       .add_choice("data.boundary", "periodic",
                   "boundary of the SPDE on every axis (grf, microstructure): periodic (wraps; "
                   "the unit box holds n points, spacing 1/n) or reflecting (no-flux; spacing "
@@ -150,6 +153,31 @@ bool counts_kind(const Config& c) {
          (c.get_string("data.kind") == "csv" && c.get_string("data.csv_kind") == "counts");
 }
 
+// data.free_box parsed as [lo, hi) per axis of data.shape, ConfigError otherwise.
+std::vector<std::pair<long, long>> free_box(const Config& c) {
+  const std::string text = c.get_string("data.free_box");
+  const std::vector<long> shape = field_shape(c);
+  std::vector<std::pair<long, long>> box;
+  std::istringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    long lo = -1, hi = -1;
+    char colon = 0, rest = 0;
+    std::istringstream r(item);
+    const size_t a = box.size();
+    if (!(r >> lo >> colon >> hi) || colon != ':' || (r >> rest) || a >= shape.size() || lo < 0 ||
+        hi <= lo || hi > shape[a])
+      throw ConfigError(cat("data.free_box = \"", text, "\": \"", item,
+                            "\" is not a site range lo:hi with 0 <= lo < hi <= ",
+                            a < shape.size() ? shape[a] : 0, " (axis ", a, " of data.shape)"));
+    box.emplace_back(lo, hi);
+  }
+  if (box.size() != shape.size())
+    throw ConfigError(cat("data.free_box = \"", text, "\": ", box.size(), " ranges for the ",
+                          shape.size(), " axes of data.shape"));
+  return box;
+}
+
 void check_config(const Config& c) {
   const std::string kind = c.get_string("data.kind");
   if (kind == "csv" && c.get_string("data.csv_path").empty())
@@ -168,6 +196,8 @@ void check_config(const Config& c) {
   }
   if (c.get_string("data.layout") == "random" && kind != "mogp")
     throw ConfigError(cat("data.layout = random applies to data.kind = mogp only, not ", kind));
+  if (kind == "mask")
+    free_box(c); // throws on a malformed or out-of-range box
   if ((kind == "grf" || kind == "microstructure") &&
       2 * c.get_int("data.order") <= long(field_shape(c).size()))
     throw ConfigError(cat("data.order = ", c.get_int("data.order"), " must exceed d/2 = ",
@@ -244,6 +274,32 @@ Outcome generate(const Config& cfg, const Comm& comm) {
     data::generate_linear(seed, points, range.first, range.count, values.data());
   return write_file(cfg, comm, cfg.get_string("output.path"), meta, io::Dtype::Float64, values,
                     labels);
+}
+
+// An inpainting mask for `fieldgen dsd-sample` (sample.mask): one UInt8 field on data.shape with
+// data.boundary, 0 on data.free_box (the sites to generate) and 1 elsewhere (frozen).
+Outcome generate_mask(const Config& cfg, const Comm& comm) {
+  const std::vector<long> shape = field_shape(cfg);
+  const auto box = free_box(cfg);
+  io::FieldMeta meta = io::FieldMeta::on_unit_box(1, shape);
+  meta.periodic.assign(shape.size(), cfg.get_string("data.boundary") == "periodic");
+  meta.kind = "counts";
+  meta.channel_names = {"frozen"};
+  std::vector<std::uint8_t> frozen;
+  if (comm.is_root()) {
+    frozen.assign(size_t(meta.points()), 1);
+    for (long p = 0; p < meta.points(); ++p) {
+      bool inside = true;
+      for (size_t a = 0, q = size_t(p); a < shape.size(); ++a) {
+        const size_t axis = shape.size() - 1 - a; // row-major: last axis fastest
+        const long i = long(q % size_t(shape[axis]));
+        q /= size_t(shape[axis]);
+        inside = inside && i >= box[axis].first && i < box[axis].second;
+      }
+      frozen[size_t(p)] = inside ? 0 : 1;
+    }
+  }
+  return write_file(cfg, comm, cfg.get_string("output.path"), meta, io::Dtype::UInt8, frozen, {});
 }
 
 // Gaussian random fields (grf, Float64) or their level cuts (microstructure, UInt8 counts: one
@@ -425,6 +481,7 @@ int command_data(const Args& args) {
   const Outcome outcome = kind == "csv"                               ? import_csv(cfg, comm)
                           : kind == "idx"                             ? import_idx(cfg, comm)
                           : kind == "grf" || kind == "microstructure" ? generate_field(cfg, comm)
+                          : kind == "mask"                            ? generate_mask(cfg, comm)
                                                                       : generate(cfg, comm);
   print_summary(cfg, comm, outcome, clock.seconds());
   return 0;

@@ -1,14 +1,15 @@
 // `fieldgen dsd-sample`: count fields from a trained DSD rate network (dsd-train checkpoint) by
-// binomial tau-leaping (dsd::TauLeapSampler), on any lattice the network accepts (a model trained
-// on 64x64 samples a 1024x1024 field split over the ranks: the lattice is decomposed, every
-// sample is spread over all ranks and runs in batches of sample.batch). Conditioning: the mass
+// binomial tau-leaping (dsd::TauLeapSampler), on any lattice the network accepts, in rounds of
+// sample.batch samples, split over the ranks by lattice (every sample decomposed over all ranks:
+// a model trained on 64x64 samples a 1024x1024 field) or by samples (each rank runs whole
+// samples: generation campaigns of many small fields). Conditioning: the mass
 // per channel of every sample (sample.mass, or the data's mass times sample.mass_factor), a class
 // label (sample.label), inpainting (sample.mask: frozen sites keep the counts of data field
 // sample.known, no flux across the mask edge, the requested mass goes into the free region).
 // Output: a field file of kind "counts" written atomically, with /labels for class-conditional
 // runs and /requested_mass [N, C] (int64): the total mass each sample was asked to have (the
 // requested free-region mass plus the frozen sites' known mass), which `fieldgen eval` checks
-// sample by sample.
+// sample by sample; optionally (sample.terminal_output) the starting configurations.
 #include "commands.hpp"
 #include "dsd_setup.hpp"
 
@@ -18,10 +19,12 @@
 #include "fieldgen/dsd/count_blocks.hpp"
 #include "fieldgen/dsd/initial_state.hpp"
 #include "fieldgen/dsd/tau_leap_sampler.hpp"
+#include "fieldgen/data/sharding.hpp"
 #include "fieldgen/io/field_file.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <cstdio>
 #include <sstream>
 
@@ -77,6 +80,13 @@ std::vector<std::uint8_t> read_mask(const std::string& path, const Grid& lattice
   return frozen;
 }
 
+// FNV-1a step over the 4 bytes of v.
+std::uint64_t fnv1a(std::uint64_t h, std::uint32_t v) {
+  for (int k = 0; k < 4; ++k)
+    h = (h ^ ((v >> (8 * k)) & 0xFFu)) * 1099511628211ull;
+  return h;
+}
+
 template <class Real> int sample(const Config& cfg) {
   const Comm comm;
   const Stopwatch clock;
@@ -101,7 +111,12 @@ template <class Real> int sample(const Config& cfg) {
   }
   const Grid lattice = meta.grid();
   const bool same_lattice = meta.shape == dm.shape;
-  const Decomposition dec(lattice, comm.get());
+  // sample.split: lattice = every sample decomposed over all ranks (rank 0 gathers and writes);
+  // samples = each rank runs whole samples of its block of the set on its own copy of the lattice
+  // and writes them (many small fields). The Philox streams are keyed by global sample and site,
+  // so both give the same fields.
+  const bool by_samples = cfg.get_string("sample.split") == "samples";
+  const Decomposition dec(lattice, by_samples ? MPI_COMM_SELF : comm.get());
 
   const long count = cfg.get_int("sample.count");
   const std::string init = cfg.get_string("sample.init");
@@ -178,7 +193,7 @@ template <class Real> int sample(const Config& cfg) {
   };
 
   // The network on the decomposed lattice, and the sampler.
-  RateModel<Real> model = load_rate_model<Real>(cfg, dec, cfg.get_string("sample.checkpoint"),
+  RateModel<Real> model = load_rate_model<Real>(cfg, dec, sample_checkpoint(cfg),
                                                 cfg.get_bool("sample.ema"), comm);
   const dsd::TimeGrid times = make_time_grid(cfg);
   const std::uint64_t seed = std::uint64_t(cfg.get_int("sample.seed"));
@@ -228,40 +243,69 @@ template <class Real> int sample(const Config& cfg) {
   prov.seed = long(seed);
   prov.ranks = comm.size();
   io::FieldFileWriter out(cfg.get_string("sample.output"), meta, io::Dtype::Int32, prov, comm);
+  // Optionally the terminal-time configurations the runs start from (the baseline of the
+  // intensity-histogram check in `fieldgen eval`, eval.terminal).
+  const std::string start_path = cfg.get_string("sample.terminal_output");
+  std::unique_ptr<io::FieldFileWriter> start_out;
+  if (!start_path.empty())
+    start_out = std::make_unique<io::FieldFileWriter>(start_path, meta, io::Dtype::Int32, prov, comm);
 
   const long batch = std::min(cfg.get_int("sample.batch"), count);
+  // The samples of rank q: all of them (lattice split: the ranks share every sample) or its
+  // block (samples split); every rank goes through the same number of rounds of at most `batch`
+  // samples, as the file writes are collective.
+  const int groups = by_samples ? comm.size() : 1;
+  const auto range_of = [&](int q) {
+    return by_samples ? data::block_range(count, q, comm.size()) : data::Range{0, count};
+  };
+  const data::Range mine = range_of(by_samples ? comm.rank() : 0);
+  const long rounds = (range_of(0).count + batch - 1) / batch; // rank 0 has the largest block
+  const bool writes = by_samples || comm.is_root(); // holds whole fields of its samples
+  std::vector<std::uint64_t> sample_hash;           // FNV-1a of each written sample's counts
   long total_steps = 0;
-  std::uint64_t hash = 14695981039346656037ull; // FNV-1a over the written counts (rank 0)
-  for (long first = 0; first < count; first += batch) {
-    const long nb = std::min(batch, count - first);
-    std::vector<std::uint64_t> ids;
-    std::vector<int> labels;
-    std::vector<long> mass;
+  for (long round = 0; round < rounds; ++round) {
+    const auto round_of = [&](int q) {
+      const data::Range r = range_of(q);
+      const long f = r.first + round * batch;
+      return data::Range{f, std::max(0L, std::min(batch, r.first + r.count - f))};
+    };
+    const long first = round_of(by_samples ? comm.rank() : 0).first;
+    const long nb = round_of(by_samples ? comm.rank() : 0).count;
+    // Data rows of this round on all ranks (reads are collective): for the forward-noised start
+    // or the data-derived masses; this rank's rows start at `offset`.
     std::vector<long> rows;
-    for (long g = first; g < first + nb; ++g) {
-      ids.push_back(std::uint64_t(g));
-      labels.push_back(label_of(g));
-      rows.push_back(g % dm.samples);
+    long offset = 0;
+    for (int q = 0; q < groups; ++q) {
+      const data::Range r = round_of(q);
+      if (q == (by_samples ? comm.rank() : 0))
+        offset = long(rows.size());
+      for (long g = r.first; g < r.first + r.count; ++g)
+        rows.push_back(g % dm.samples);
     }
-    dsd::CountView counts("fieldgen::app::dsd_state", size_t(nb), size_t(nc), size_t(np));
-    // Data fields of this batch: for the forward-noised start or the data-derived masses.
     std::vector<std::int32_t> fields;
     if (known.empty() && (init == "data" || per_channel.empty()))
       fields = read_rows(data, rows);
+    std::vector<std::uint64_t> ids;
+    std::vector<int> labels;
+    std::vector<long> mass;
     for (long b = 0; b < nb; ++b) {
+      ids.push_back(std::uint64_t(first + b));
+      labels.push_back(label_of(first + b));
       const std::int32_t* field = !known.empty()   ? known.data()
                                   : fields.empty() ? nullptr
-                                                   : fields.data() + b * dm.sample_size();
+                                                   : fields.data() + (offset + b) * dm.sample_size();
       const std::vector<long> m = requested_mass(field);
       mass.insert(mass.end(), m.begin(), m.end());
     }
-    if (init == "data") {
+    dsd::CountView counts("fieldgen::app::dsd_state", size_t(nb), size_t(nc), size_t(np));
+    if (nb > 0 && init == "data") {
       dsd::CountView whole("fieldgen::app::dsd_data", size_t(nb), size_t(nc), size_t(dm.points()));
       auto h = Kokkos::create_mirror_view(whole);
-      std::copy(fields.begin(), fields.end(), h.data());
+      std::copy(fields.begin() + offset * dm.sample_size(),
+                fields.begin() + (offset + nb) * dm.sample_size(), h.data());
       Kokkos::deep_copy(whole, h);
       dsd::forward_noised(dec, whole, forward_rate(cfg), times, ids, seed, counts);
-    } else {
+    } else if (nb > 0) {
       if (!known.empty()) {
         dsd::CountView whole("fieldgen::app::dsd_known", size_t(nb), size_t(nc),
                              size_t(dm.points()));
@@ -273,54 +317,87 @@ template <class Real> int sample(const Config& cfg) {
       }
       dsd::scatter_uniform(dec, frozen, ids, mass, seed, counts);
     }
-    const dsd::TauLeapStats st =
-        sampler.run(counts, ids, labels, rates, cfg.get_int("sample.max_steps"),
-                    [&](const dsd::TauLeapSampler<Real>& s) {
-                      const long every = cfg.get_int("sample.log_every");
-                      if (every > 0 && s.steps_taken() % every == 0) {
-                        const auto& t = s.clocks();
-                        log::info("dsd-sample: samples ", first, "..", first + nb - 1, ": step ",
-                                  s.steps_taken(), ", t = ", *std::max_element(t.begin(), t.end()),
-                                  ", tau ", s.last_tau().front(), ", ", clock.seconds(), " s");
-                      }
-                    });
+    // Whole fields of this rank's samples where it writes (a copy of `counts` when split by
+    // samples; gathered onto rank 0 when split by lattice).
+    const auto whole_of = [&](const dsd::CountView& c) {
+      return by_samples ? c : dsd::gather_counts(dec, c);
+    };
+    if (start_out)
+      start_out->write_fields(first, writes ? nb : 0, whole_of(counts).data());
+    dsd::TauLeapStats st;
+    if (nb > 0)
+      st = sampler.run(counts, ids, labels, rates, cfg.get_int("sample.max_steps"),
+                       [&](const dsd::TauLeapSampler<Real>& s) {
+                         const long every = cfg.get_int("sample.log_every");
+                         if (every > 0 && s.steps_taken() % every == 0) {
+                           const auto& t = s.clocks();
+                           log::info("dsd-sample: samples ", first, "..", first + nb - 1,
+                                     ": step ", s.steps_taken(), ", t = ",
+                                     *std::max_element(t.begin(), t.end()), ", tau ",
+                                     s.last_tau().front(), ", ", clock.seconds(), " s");
+                         }
+                       });
     total_steps += st.steps;
-    const auto whole = dsd::gather_counts(dec, counts);
-    const bool root = comm.is_root();
-    // Every sample must hold exactly its requested mass in the free region (checked on rank 0,
-    // agreed on by all ranks), and the output hash identifies the result across rank counts.
+    const auto whole = whole_of(counts);
+    // Every sample must hold exactly its requested mass in the free region (checked where the
+    // whole fields are, agreed on by all ranks).
     long wrong = 0;
-    if (root)
-      for (long b = 0; b < nb; ++b)
+    if (writes)
+      for (long b = 0; b < nb; ++b) {
+        std::uint64_t h = 14695981039346656037ull;
         for (long c = 0; c < nc; ++c) {
           long m = 0;
           for (long p = 0; p < lattice.size(); ++p) {
             const std::int32_t v = whole(b, c, p);
             if (frozen.empty() || !frozen[size_t(p)])
               m += v;
-            for (int k = 0; k < 4; ++k)
-              hash = (hash ^ ((std::uint32_t(v) >> (8 * k)) & 0xFFu)) * 1099511628211ull;
+            h = fnv1a(h, std::uint32_t(v));
           }
           wrong += m != mass[size_t(b * nc + c)];
         }
+        sample_hash.push_back(h);
+      }
     if (comm.max(wrong) > 0)
       throw NumericError(cat("dsd-sample: ", comm.max(wrong),
-                             " (sample, channel) pairs of samples ", first, "..", first + nb - 1,
-                             " lost their requested mass"),
+                             " (sample, channel) pairs lost their requested mass"),
                          ErrorScope::Collective);
-    out.write_fields(first, root ? nb : 0, whole.data());
+    out.write_fields(first, writes ? nb : 0, whole.data());
     std::vector<std::int64_t> mass64(mass.begin(), mass.end());
     for (long i = 0; i < nb * nc; ++i)
       mass64[size_t(i)] += frozen_mass[size_t(i % nc)];
-    out.write_table("/requested_mass", nc, first, root ? nb : 0, mass64.data());
+    out.write_table("/requested_mass", nc, first, writes ? nb : 0, mass64.data());
     if (meta.labels) {
       std::vector<std::int64_t> l64(labels.begin(), labels.end());
-      out.write_labels(first, root ? nb : 0, l64.data());
+      out.write_labels(first, writes ? nb : 0, l64.data());
     }
-    log::info("dsd-sample: samples ", first, "..", first + nb - 1, " of ", count, ": ", st.steps,
-              " steps, smallest tau ", st.min_tau, ", ", clock.seconds(), " s");
+    const long done = comm.sum(nb);
+    const long max_steps = comm.max(st.steps);
+    log::info("dsd-sample: round ", round + 1, " of ", rounds, ": ", done, " samples, ",
+              max_steps, " steps, smallest tau ", st.min_tau, ", largest site rate ", st.max_rate,
+              " (rank 0), ", clock.seconds(), " s");
   }
+  // The counts hash: FNV-1a over the per-sample hashes in sample order, the same for any split
+  // and rank count.
+  std::vector<std::uint64_t> all_hash(writes && comm.is_root() ? size_t(count) : 0);
+  if (by_samples) {
+    std::vector<int> n(size_t(comm.size())), at(size_t(comm.size()));
+    for (int q = 0; q < comm.size(); ++q) {
+      n[size_t(q)] = int(range_of(q).count);
+      at[size_t(q)] = int(range_of(q).first);
+    }
+    FIELDGEN_MPI_CHECK(MPI_Gatherv(sample_hash.data(), int(sample_hash.size()), MPI_UINT64_T,
+                                   all_hash.data(), n.data(), at.data(), MPI_UINT64_T, 0,
+                                   comm.get()));
+  } else if (comm.is_root())
+    all_hash = sample_hash;
+  std::uint64_t hash = 14695981039346656037ull;
+  for (std::uint64_t h : all_hash)
+    for (int k = 0; k < 2; ++k)
+      hash = fnv1a(hash, std::uint32_t(h >> (32 * k)));
+  total_steps = comm.max(total_steps);
   out.commit();
+  if (start_out)
+    start_out->commit();
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
   log::info("fieldgen dsd-sample: ", count, " samples on ", lattice.describe(), " (", comm.size(),
@@ -335,38 +412,8 @@ int command_dsd_sample(const Args& args) {
   Config cfg = dsd_config(
       "dsd-sample",
       "Generates count fields with a trained DSD rate network by binomial tau-leaping, on any\n"
-      "lattice (split over the ranks), with mass, class and inpainting conditioning; writes a\n"
-      "field file of counts with /requested_mass [N, C].");
-  cfg.add_string("sample.checkpoint", "dsd_checkpoint.h5", "dsd-train checkpoint to sample from")
-      .add_bool("sample.ema", true, "use the EMA weights (else the raw weights)")
-      .add_string("sample.output", "dsd_samples.h5", "output field file (written atomically)")
-      .add_int("sample.count", 16, "samples to generate", 1, 1L << 30)
-      .add_int("sample.batch", 4, "samples advanced together (memory: batch x lattice)", 1,
-               1L << 20)
-      .add_string("sample.shape", "", "lattice sides n1xn2 (empty: the data's lattice)")
-      .add_choice("sample.init", "uniform",
-                  "terminal configuration: uniform (units i.i.d. uniform over the free sites) or "
-                  "data (training field g mod N diffused to t_T; its own mass)",
-                  {"uniform", "data"})
-      .add_string("sample.mass", "",
-                  "units per channel in the free region, comma separated (one value: all "
-                  "channels); empty: the data field's mass scaled to the lattice area")
-      .add_real("sample.mass_factor", 1.0,
-                "multiplies the data-derived mass (e.g. 1.15: 15% more ink)", 0.0, 1e6)
-      .add_string("sample.label", "none",
-                  "class condition: none, cycle (sample g gets class g mod classes) or a class")
-      .add_string("sample.mask", "",
-                  "inpainting mask: field file with one field on the data's lattice, nonzero = "
-                  "frozen (empty: no inpainting)")
-      .add_int("sample.known", 0, "data field whose counts fill the frozen sites", 0, max_int)
-      .add_real("sample.tolerance", 0.15,
-                "CFL tolerance eps: tau <= eps / largest site rate (reference code: 0.15)", 1e-6,
-                1.0)
-      .add_int("sample.max_steps", 1000000, "error if a batch needs more tau-leap steps", 1,
-               max_int)
-      .add_int("sample.log_every", 0, "progress line every so many tau-leap steps (0 = never)", 0,
-               max_int)
-      .add_int("sample.seed", 1, "seed of the initial scatter and the tau-leap draws", 0, max_int);
+      "lattice (each sample split over the ranks, or whole samples per rank), with mass, class\n"
+      "and inpainting conditioning; writes a field file of counts with /requested_mass [N, C].");
   if (!cfg.parse(args))
     return 0;
   return cfg.get_string("train.precision") == "double" ? sample<double>(cfg) : sample<float>(cfg);

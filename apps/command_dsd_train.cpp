@@ -1,5 +1,5 @@
 // `fieldgen dsd-train`: data-parallel training of the DSD rate network (dsd/trainer.hpp) on a
-// field file of counts (1-D or 2-D, optional class labels), with checkpoints and bit-identical
+// field file of counts (1-D, 2-D, or 3-D with the local-only network, optional class labels), with checkpoints and bit-identical
 // resume; logs the loss curve, samples/s and a parameter hash at the end on rank 0.
 #include "commands.hpp"
 #include "dsd_setup.hpp"
@@ -24,9 +24,6 @@ template <class Real> int train(const Config& cfg) {
   dopt.expect.kind = "counts";
   data::Dataset data(cfg.get_string("data.path"), comm, dopt);
   const Grid grid = data.meta().grid();
-  if (grid.dim() > 2)
-    throw ConfigError(cat("data.path = ", cfg.get_string("data.path"), " holds ", grid.dim(),
-                          "-D fields; the DSD rate network is 1-D or 2-D"));
   if (cfg.get_int("model.classes") > 0 && !data.meta().labels)
     throw ConfigError(cat("model.classes = ", cfg.get_int("model.classes"),
                           " but data.path = ", cfg.get_string("data.path"), " has no /labels"));

@@ -56,6 +56,43 @@ Config dsd_config(const std::string& command, const std::string& summary) {
       .add_int("train.checkpoint_every", 0, "also checkpoint every so many steps (0 = end only)", 0,
                max_int)
       .add_string("train.resume", "", "checkpoint to resume from (\"\" = start afresh)");
+  c.add_string("sample.checkpoint", "", "checkpoint to sample from (\"\" = train.checkpoint)")
+      .add_bool("sample.ema", true, "use the EMA weights (else the raw weights)")
+      .add_string("sample.output", "dsd_samples.h5", "output field file (written atomically)")
+      .add_string("sample.terminal_output", "",
+                  "also write the terminal-time configurations the runs start from (empty: no)")
+      .add_int("sample.count", 16, "samples to generate", 1, 1L << 30)
+      .add_choice("sample.split", "samples",
+                  "work split over the ranks: samples (each rank runs whole samples of its "
+                  "block; many small fields) or lattice (every sample decomposed over all "
+                  "ranks; large fields); the same fields either way",
+                  {"samples", "lattice"})
+      .add_int("sample.batch", 4, "samples advanced together per rank (memory: batch x lattice)", 1,
+               1L << 20)
+      .add_string("sample.shape", "", "lattice sides n1xn2(xn3) (empty: the data's lattice)")
+      .add_choice("sample.init", "uniform",
+                  "terminal configuration: uniform (units i.i.d. uniform over the free sites) or "
+                  "data (training field g mod N diffused to t_T; its own mass)",
+                  {"uniform", "data"})
+      .add_string("sample.mass", "",
+                  "units per channel in the free region, comma separated (one value: all "
+                  "channels); empty: the data field's mass scaled to the lattice area")
+      .add_real("sample.mass_factor", 1.0,
+                "multiplies the data-derived mass (e.g. 1.15: 15% more ink)", 0.0, 1e6)
+      .add_string("sample.label", "none",
+                  "class condition: none, cycle (sample g gets class g mod classes) or a class")
+      .add_string("sample.mask", "",
+                  "inpainting mask: field file with one field on the data's lattice, nonzero = "
+                  "frozen (empty: no inpainting)")
+      .add_int("sample.known", 0, "data field whose counts fill the frozen sites", 0, max_int)
+      .add_real("sample.tolerance", 0.15,
+                "CFL tolerance eps: tau <= eps / largest site rate (reference code: 0.15)", 1e-6,
+                1.0)
+      .add_int("sample.max_steps", 1000000, "error if a batch needs more tau-leap steps", 1,
+               max_int)
+      .add_int("sample.log_every", 0, "progress line every so many tau-leap steps (0 = never)", 0,
+               max_int)
+      .add_int("sample.seed", 1, "seed of the initial scatter and the tau-leap draws", 0, max_int);
   return add_lr_keys(c);
 }
 
@@ -77,6 +114,11 @@ nn::UFnoConfig ufno_config(const Config& cfg, int dim) {
   return m;
 }
 
+std::string sample_checkpoint(const Config& cfg) {
+  const std::string& path = cfg.get_string("sample.checkpoint");
+  return path.empty() ? cfg.get_string("train.checkpoint") : path;
+}
+
 dsd::TimeGrid make_time_grid(const Config& cfg) {
   const int steps = int(cfg.get_int("process.steps"));
   return cfg.get_string("process.schedule") == "logit"
@@ -86,6 +128,10 @@ dsd::TimeGrid make_time_grid(const Config& cfg) {
 }
 
 template <class Real> RateModel<Real> make_rate_model(const Config& cfg, const Decomposition& dec) {
+  if (dec.dim() == 3 && cfg.get_int("model.modes") > 0)
+    throw ConfigError(cat("model.modes = ", cfg.get_int("model.modes"), " on the 3-D lattice ",
+                          dec.grid().describe(),
+                          ": the spectral layer is 1-D/2-D; use model.modes = 0 (local-only U-Net)"));
   RateModel<Real> m;
   m.net = std::make_unique<nn::UFno<Real>>(ufno_config(cfg, dec.dim()), dec);
   m.net->reserve(m.params);

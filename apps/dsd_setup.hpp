@@ -1,6 +1,6 @@
-// Shared set-up of the discrete-spatial-diffusion commands (`fieldgen dsd-train`, and
-// `fieldgen dsd-sample`, which adds its sample.* keys to the same Config): one key set for the
-// data, the rate network (model.*), the forward process (process.*) and training (train.*), the
+// Shared set-up of the discrete-spatial-diffusion commands (`fieldgen dsd-train` and
+// `fieldgen dsd-sample`): one key set, so that one deck describes a case, for the data, the rate
+// network (model.*), the forward process (process.*), training (train.*) and sampling (sample.*), the
 // builders of the network, time grid and forward rate from those keys, and the loading of trained
 // weights for sampling.
 #pragma once
@@ -16,11 +16,13 @@
 
 namespace fieldgen::app {
 
-// Every key of the DSD training command (data, model, process, train).
+// Every key of the DSD commands (data, model, process, train, sample).
 Config dsd_config(const std::string& command, const std::string& summary);
 
 // The rate network's configuration for a dim-dimensional lattice (model.modes on every axis).
 nn::UFnoConfig ufno_config(const Config& cfg, int dim);
+// sample.checkpoint, or train.checkpoint when it is empty.
+std::string sample_checkpoint(const Config& cfg);
 // process.schedule / steps / tau1 / tau2 / power.
 dsd::TimeGrid make_time_grid(const Config& cfg);
 inline double forward_rate(const Config& cfg) {

@@ -2,7 +2,8 @@
 # `fieldgen dsd-sample` end to end on a tiny rate network (3 training steps on 16x16
 # microstructures): unconditional sampling on a 32x32 lattice (larger than the training one),
 # mass-factor conditioning, inpainting with a mask file, and the forward-noised start, each at 1
-# and 2 ranks with the same counts hash (bit-identical fields); every run must report that every
+# rank and at 2 ranks split by samples and by lattice, with the same counts hash (bit-identical
+# fields); every run must report that every
 # sample has its requested mass, and `fieldgen eval` must find no mass violation in the inpainted
 # output (/requested_mass). Error paths: a class condition on an unconditional model, a
 # forward-noised start on another lattice, a mass list of the wrong length; --help lists the keys.
@@ -41,23 +42,27 @@ cases=("plain:--sample.count=3 --sample.batch=2 --sample.shape=32x32 --sample.lo
 for c in "${cases[@]}"; do
   name=${c%%:*}
   read -r -a args <<<"${c#*:}"
-  for np in 1 2; do
-    run "$np" dsd-sample "${sample[@]}" "${args[@]}" --sample.output="$name$np.h5" \
-      >"$name$np.txt" 2>&1 || fail "$name at $np ranks: $(cat "$name$np.txt")"
-    grep -q "every sample has its requested mass" "$name$np.txt" ||
-      fail "$name at $np ranks: no mass confirmation"
-    [ -s "$name$np.h5" ] || fail "$name at $np ranks: no output file"
+  # 1 rank; 2 ranks with whole samples per rank (the default); 2 ranks sharing every sample.
+  for run_id in 1:samples 2:samples 2:lattice; do
+    np=${run_id%%:*}
+    tag=$name$np${run_id#*:}
+    run "$np" dsd-sample "${sample[@]}" "${args[@]}" --sample.split="${run_id#*:}" \
+      --sample.output="$tag.h5" >"$tag.txt" 2>&1 || fail "$tag: $(cat "$tag.txt")"
+    grep -q "every sample has its requested mass" "$tag.txt" || fail "$tag: no mass confirmation"
+    [ -s "$tag.h5" ] || fail "$tag: no output file"
   done
-  a=$(grep -o "counts hash [0-9a-f]*" "${name}1.txt")
-  b=$(grep -o "counts hash [0-9a-f]*" "${name}2.txt")
-  [ -n "$a" ] && [ "$a" = "$b" ] || fail "$name: 1 and 2 ranks differ: '$a' vs '$b'"
+  a=$(grep -o "counts hash [0-9a-f]*" "${name}1samples.txt")
+  for other in 2samples 2lattice; do
+    b=$(grep -o "counts hash [0-9a-f]*" "$name$other.txt")
+    [ -n "$a" ] && [ "$a" = "$b" ] || fail "$name: 1 rank and $other differ: '$a' vs '$b'"
+  done
 done
-grep -q "samples 0..1: step 10, t = " plain2.txt || fail "no progress line: $(cat plain2.txt)"
-p=$(grep -o "counts hash [0-9a-f]*" plain1.txt)
-f=$(grep -o "counts hash [0-9a-f]*" factor1.txt)
+grep -q "samples 0..1: step 10, t = " plain2lattice.txt || fail "no progress line: $(cat plain2lattice.txt)"
+p=$(grep -o "counts hash [0-9a-f]*" plain1samples.txt)
+f=$(grep -o "counts hash [0-9a-f]*" factor1samples.txt)
 [ "$p" != "$f" ] || fail "different runs give the same hash"
 
-run 1 eval --eval.generated=inpaint2.h5 --eval.reference=data.h5 >eval.txt 2>&1 ||
+run 1 eval --eval.generated=inpaint2lattice.h5 --eval.reference=data.h5 >eval.txt 2>&1 ||
   fail "eval of the inpainted samples: $(cat eval.txt)"
 grep -q "0 of 2 sample-channels violate (/requested_mass)" eval.txt ||
   fail "eval did not confirm the requested masses: $(cat eval.txt)"

@@ -30,8 +30,7 @@ std::string error_of(Config& c, const std::vector<std::string>& args) {
   return "";
 }
 
-std::string write_deck(const std::string& text) {
-  const std::string path = "test_config_deck.cfg";
+std::string write_deck(const std::string& text, const std::string& path = "test_config_deck.cfg") {
   std::ofstream(path) << text;
   return path;
 }
@@ -55,6 +54,26 @@ TEST_CASE("command line overrides the deck") {
   CHECK(c.get_string("data.kind") == "linear");
   CHECK(c.effective_text().find("batch = 8") != std::string::npos);
   std::remove(deck.c_str());
+}
+
+TEST_CASE("a later deck overrides an earlier one key by key; errors name the deck") {
+  const auto base = write_deck("[train]\nbatch = 32\nlr = 0.01\n", "test_config_base.cfg");
+  const auto over = write_deck("[train]\nbatch = 16\n", "test_config_case.cfg");
+  const auto bad = write_deck("[train]\nlr = 7\n", "test_config_bad.cfg");
+  Config c = make();
+  c.parse({"--config", base, "--config", over});
+  CHECK(c.get_int("train.batch") == 16);
+  CHECK(c.get_real("train.lr") == doctest::Approx(0.01));
+  Config d = make();
+  d.parse({"--config", over, "--config", base, "--train.lr=0.5"});
+  CHECK(d.get_int("train.batch") == 32);
+  CHECK(d.get_real("train.lr") == doctest::Approx(0.5));
+  Config e = make();
+  const std::string msg = error_of(e, {"--config", base, "--config", bad});
+  CHECK(msg.find("train.lr") != std::string::npos);
+  CHECK(msg.find(bad) != std::string::npos);
+  for (const auto& f : {base, over, bad})
+    std::remove(f.c_str());
 }
 
 TEST_CASE("bad keys and values name the culprit") {

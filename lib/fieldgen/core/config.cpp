@@ -156,11 +156,12 @@ void Config::check(const std::string& key, const Key& k, const std::string& valu
 
 bool Config::parse(const std::vector<std::string>& args) {
   po::options_description desc;
-  desc.add_options()("help,h", "")("check", "")("config", po::value<std::string>(), "");
+  desc.add_options()("help,h", "")("check", "")("config", po::value<std::vector<std::string>>(),
+                                                  "");
   for (const auto& key : order_)
     desc.add_options()(key.c_str(), po::value<std::string>(), "");
 
-  po::variables_map cli, deck;
+  po::variables_map cli;
   try {
     po::store(
         po::command_line_parser(args)
@@ -181,21 +182,30 @@ bool Config::parse(const std::vector<std::string>& args) {
       std::printf("%s", help_text().c_str());
     return false;
   }
+  // Decks in the order given; a key set by several takes the last one's value (a case deck can
+  // override a base deck), the command line wins over all.
+  std::map<std::string, std::pair<std::string, std::string>> from_decks; // key -> (value, deck)
   if (cli.count("config")) {
-    deck_path_ = cli["config"].as<std::string>();
-    std::ifstream in(deck_path_);
-    if (!in)
-      throw ConfigError(cat("cannot open config file '", deck_path_, "'"));
-    po::options_description deck_desc;
-    for (const auto& key : order_)
-      deck_desc.add_options()(key.c_str(), po::value<std::string>(), "");
-    try {
-      po::store(po::parse_config_file(in, deck_desc, false), deck);
-    } catch (const po::unknown_option& e) {
-      throw ConfigError(cat("unknown key '", e.get_option_name(), "' in ", deck_path_,
-                            " (see 'fieldgen ", command_, " --help')"));
-    } catch (const po::error& e) {
-      throw ConfigError(cat(deck_path_, ": ", e.what()));
+    for (const std::string& path : cli["config"].as<std::vector<std::string>>()) {
+      deck_path_ += (deck_path_.empty() ? "" : ", ") + path;
+      std::ifstream in(path);
+      if (!in)
+        throw ConfigError(cat("cannot open config file '", path, "'"));
+      po::options_description deck_desc;
+      for (const auto& key : order_)
+        deck_desc.add_options()(key.c_str(), po::value<std::string>(), "");
+      po::variables_map deck;
+      try {
+        po::store(po::parse_config_file(in, deck_desc, false), deck);
+      } catch (const po::unknown_option& e) {
+        throw ConfigError(cat("unknown key '", e.get_option_name(), "' in ", path,
+                              " (see 'fieldgen ", command_, " --help')"));
+      } catch (const po::error& e) {
+        throw ConfigError(cat(path, ": ", e.what()));
+      }
+      for (const auto& key : order_)
+        if (deck.count(key))
+          from_decks[key] = {trim(deck[key].as<std::string>()), path};
     }
   }
   for (const auto& key : order_) {
@@ -203,9 +213,9 @@ bool Config::parse(const std::vector<std::string>& args) {
     if (cli.count(key)) {
       k.value = trim(cli[key].as<std::string>());
       check(key, k, k.value, " on the command line");
-    } else if (deck.count(key)) {
-      k.value = trim(deck[key].as<std::string>());
-      check(key, k, k.value, cat(" in ", deck_path_));
+    } else if (from_decks.count(key)) {
+      k.value = from_decks[key].first;
+      check(key, k, k.value, cat(" in ", from_decks[key].second));
     }
   }
   if (cli.count("check")) {
@@ -281,7 +291,8 @@ std::string Config::help_text() const {
       s << " [true|false]";
     s << "\n";
   }
-  s << "\n  --config FILE   input deck (INI syntax); command-line keys override it\n"
+  s << "\n  --config FILE   input deck (INI syntax); repeatable, a later deck overrides an earlier "
+       "one;\n                  command-line keys override the decks\n"
     << "  --check         parse and check the deck and keys, then stop (no run)\n"
     << "  --help          this text\n";
   return s.str();

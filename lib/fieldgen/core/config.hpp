@@ -1,7 +1,7 @@
 // Config: the keys of one fieldgen command, read from an INI input deck and command-line
 // overrides with Boost.Program_options:
-//   fieldgen <command> --config input/x.cfg --section.key=value ...
-// Command-line values win over the deck; unknown keys and invalid values throw ConfigError naming
+//   fieldgen <command> --config input/x.cfg [--config input/case.cfg ...] --section.key=value ...
+// A later deck overrides an earlier one key by key, and command-line values win over the decks; unknown keys and invalid values throw ConfigError naming
 // the key and the allowed values or range. effective_text() renders every key with its effective
 // value as INI text, to be echoed into every output file.
 #pragma once
@@ -42,7 +42,6 @@ public:
   std::string help_text() const;
   std::string effective_text() const;
   const std::string& command() const { return command_; }
-  const std::string& deck_path() const { return deck_path_; }
 
 private:
   enum class Type { Int, Real, String, Choice, Bool };
