@@ -258,25 +258,14 @@ Tensor3<Real> UFno<Real>::forward(const Parameters<Real>& p, const Tensor3<Real>
     h = up_[l]->forward(p, concat_[l]->forward(upsample_[l]->forward(p, h), skip[l]));
   z_ = proj2_.forward(p, proj_act_.forward(p, proj1_.forward(p, h)));
 
-  // Per-item output scale s_b = r + 1/t_b (see ufno.hpp), kept for backward.
-  ensure(rate_scale_, "fieldgen::nn::ufno_rate_scale", nb);
-  {
-    const auto t_h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), t);
-    const auto s_h = Kokkos::create_mirror_view(rate_scale_);
-    for (long b = 0; b < nb; ++b) {
-      require(t_h(b) > 0, "UFno '", name_, "': time ", t_h(b), " of item ", b, " is not > 0");
-      s_h(b) = Real(config_.rate + 1.0 / double(t_h(b)));
-    }
-    Kokkos::deep_copy(rate_scale_, s_h);
-  }
   ensure(out_, "fieldgen::nn::ufno_rates", nb, outputs(), np);
-  const Tensor3<Real> out = out_, z = z_;
-  const Vector<Real> scale = rate_scale_;
-  const long no = outputs();
+  const Tensor3<Real> out = out_;
+  const Real rate = Real(config_.rate);
+  const Real* zp = z_.data();
+  Real* op = out.data();
   Kokkos::parallel_for(
-      "fieldgen::nn::ufno_softplus",
-      Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<3>>({0, 0, 0}, {nb, no, np}),
-      KOKKOS_LAMBDA(long b, long o, long q) { out(b, o, q) = scale(b) * softplus(z(b, o, q)); });
+      "fieldgen::nn::ufno_softplus", Kokkos::RangePolicy<ExecSpace>(0, out.size()),
+      KOKKOS_LAMBDA(long i) { op[i] = rate * softplus(zp[i]); });
   return out_;
 }
 
@@ -286,18 +275,16 @@ Tensor3<Real> UFno<Real>::backward(const Parameters<Real>& p, const Tensor3<Real
               grad_out.extent(2) == out_.extent(2),
           "UFno '", name_, "': output gradient [", grad_out.extent(0), "][", grad_out.extent(1),
           "][", grad_out.extent(2), "] does not match the last forward");
-  // d rho / dz = s_b sigmoid(z); z is the projection's output buffer of the last forward.
+  // d rho / dz = rate * sigmoid(z); z is the projection's output buffer of the last forward.
   ensure(grad_z_, "fieldgen::nn::ufno_grad_z", out_.extent(0), out_.extent(1), out_.extent(2));
   {
-    const Tensor3<Real> z = z_, gz = grad_z_, go = grad_out;
-    const Vector<Real> scale = rate_scale_;
+    const Real rate = Real(config_.rate);
+    const Real* zp = z_.data();
+    const Real* gp = grad_out.data();
+    Real* gz = grad_z_.data();
     Kokkos::parallel_for(
-        "fieldgen::nn::ufno_softplus_grad",
-        Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<3>>(
-            {0, 0, 0}, {long(z.extent(0)), long(z.extent(1)), long(z.extent(2))}),
-        KOKKOS_LAMBDA(long b, long o, long q) {
-          gz(b, o, q) = go(b, o, q) * scale(b) * softplus_grad(z(b, o, q));
-        });
+        "fieldgen::nn::ufno_softplus_grad", Kokkos::RangePolicy<ExecSpace>(0, grad_z_.size()),
+        KOKKOS_LAMBDA(long i) { gz[i] = gp[i] * rate * softplus_grad(zp[i]); });
   }
   Tensor3<Real> g = proj1_.backward(p, proj_act_.backward(p, proj2_.backward(p, grad_z_)));
   const int levels = config_.levels;

@@ -11,7 +11,7 @@
 //   up path, level l = levels-1 .. 0: 2x upsampling, concatenation with block_l's output (skip),
 //     block;
 //   projection: pointwise linear -> projection, GELU, pointwise linear -> C * 2d;
-//   output: per-unit rates rho = (rate + 1/t) softplus(z) > 0 ([batch][C * 2d][points], channel-major:
+//   output: per-unit rates rho = rate * softplus(z) > 0 ([batch][C * 2d][points], channel-major:
 //     row c * 2d + v is channel c, direction v = dsd::direction(axis, sign), i.e. the memory
 //     layout of dsd::RateView [batch][C][2d][points]).
 // A block maps c_in -> c_out channels as GELU(SpectralConv(h) + Conv3x3(h) + W h) (W pointwise,
@@ -23,11 +23,8 @@
 // patches and sample on a larger domain (Fourier modes count periods per box, so a spectral
 // filter learnt on a 64-site box would act on 16x longer waves on a 1024-site box).
 //
-// Scales: the target per-unit rates R / n are r times kernel ratios K_t(x0 -> y + v) / K_t(x0 -> y):
-// O(r) once r t >~ 1, and ~ r / (r t) = 1/t as t -> 0 for a unit one hop away from its origin
-// (K_t(x0 -> x0) ~ 1, K_t(x0 -> neighbour) ~ r t). The output scale r + 1/t follows both limits,
-// so z stays O(1) over the whole schedule (t spans ~4 decades) and the network need not resolve
-// the 1/t divergence through its time embedding; and the
+// Scales: rho = rate * softplus(z) makes the network output per-unit rates in units of the
+// forward hop rate r (targets R / n are r times kernel ratios, O(r) away from t -> 0), and the
 // time features use time_scale * t (t in [0, 1]; 1000 as continuous-time DDPM models use) so that
 // the sinusoid frequencies of TimeEmbedding (max_period 10^4) resolve the whole schedule.
 //
@@ -124,7 +121,7 @@ private:
   std::vector<std::unique_ptr<Concat<Real>>> concat_;
   Tensor3<Real> input_, z_, out_, grad_z_, grad_counts_; // z_: projection output
   std::vector<Tensor3<Real>> grad_skip_;                 // per level: pooled-path + skip gradients
-  Vector<Real> scaled_t_, rate_scale_; // time_scale * t; output scale r + 1/t per item
+  Vector<Real> scaled_t_;
   Tensor2<Real> grad_time_;
   Kokkos::View<std::int32_t*, MemSpace> labels_;
 };
