@@ -1,6 +1,6 @@
 // fieldgen_bench: runs every benchmark section in one process.
 //   mpirun -np 2 build/bin/fieldgen_bench [section ...] [--section.key=value ...]
-//   (layers halo dsd_forward dsd_sample funcdiff spde_scaling gram_vs_spde; default all;
+//   (layers halo dsd_forward dsd_sample dsd_train funcdiff spde_scaling gram_vs_spde; default all;
 //   --help: options)
 #include "sections.hpp"
 
@@ -20,8 +20,9 @@ int main(int argc, char** argv) {
     fieldgen::Config cfg = fieldgen::bench::options();
     if (!cfg.parse(args))
       return 0;
-    const std::vector<std::string> known = {"layers",   "halo",         "dsd_forward", "dsd_sample",
-                                            "funcdiff", "spde_scaling", "gram_vs_spde"};
+    const std::vector<std::string> known = {"layers",    "halo",     "dsd_forward",
+                                            "dsd_sample", "dsd_train", "funcdiff",
+                                            "spde_scaling", "gram_vs_spde"};
     for (const auto& s : sections)
       if (std::find(known.begin(), known.end(), s) == known.end())
         throw fieldgen::ConfigError(
@@ -38,6 +39,8 @@ int main(int argc, char** argv) {
       fieldgen::bench::dsd_forward(comm);
     if (wanted("dsd_sample"))
       fieldgen::bench::dsd_sample(comm);
+    if (wanted("dsd_train"))
+      fieldgen::bench::dsd_train(comm, cfg);
     if (wanted("funcdiff"))
       fieldgen::bench::funcdiff(comm, cfg);
     if (wanted("spde_scaling"))

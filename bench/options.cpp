@@ -9,7 +9,7 @@ Config options() {
   Config c("fieldgen_bench", "Benchmarks of fieldgen; each section prints its figures next to a "
                              "baseline measured in the same run.\nUsage: mpirun -np P "
                              "fieldgen_bench [section ...] [--section.key=value ...]\nSections: "
-                             "layers halo dsd_forward funcdiff spde_scaling gram_vs_spde "
+                             "layers halo dsd_forward dsd_sample dsd_train funcdiff spde_scaling gram_vs_spde "
                              "(default: all).");
   c.add_int("funcdiff.train_steps", 5, "timed optimizer steps per model and precision", 1, 100000);
   c.add_int("funcdiff.warmup_steps", 1, "untimed optimizer steps before them", 0, 1000);
@@ -18,6 +18,7 @@ Config options() {
   c.add_int("funcdiff.sample_steps", 5,
             "reverse steps per timed chain (curves/s is quoted for the deck's T = 1000)", 1, 1000);
   c.add_int("funcdiff.sample_rounds", 3, "timed chains per model and precision", 1, 1000);
+  c.add_int("dsd_train.steps", 5, "timed optimizer steps per deck", 1, 100000);
   c.add_int("spde_scaling.max_points", 640000,
             "largest mesh of the sizes 1e4, 4e4, 1.6e5, 6.4e5, 2.56e6, 4e6", 10000, 4000000);
   c.add_int("spde_scaling.repeats", 3,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `fieldgen data` at 2 ranks: bad inputs (bad key, bad value, ragged CSV, non-numeric CSV cell,
-# bad IDX magic, missing file) must fail within seconds with exactly one error line naming the
+# bad IDX magic, missing file, inpainting-mask box out of range or of the wrong dimension) must fail within seconds with exactly one error line naming the
 # culprit and leave no output (nor temporary) file; a good MoGP run must write a readable file.
 # Arguments: $1 fieldgen binary, $2 mpiexec, $3 shared dir (unused here).
 set -u
@@ -53,6 +53,10 @@ expect_failure "cell.csv: line 3, column 2: 'oops' is not a number" --data.kind=
 expect_failure "bad.idx: bad IDX magic number 0x5035206e at byte offset 0" --data.kind=idx \
   --data.idx_images=bad.idx --data.idx_labels ""
 expect_failure "missing.csv: cannot open" --data.kind=csv --data.csv_path=missing.csv
+expect_failure 'data.free_box = "7:21,7:29": "7:29"' --data.kind=mask --data.shape=28,28 \
+  --data.free_box=7:21,7:29
+expect_failure 'data.free_box = "7:21": 1 ranges for the 2 axes' --data.kind=mask \
+  --data.shape=28,28 --data.free_box=7:21
 
 # A good run: the file exists, nothing temporary is left, and it reads back.
 rm -f good.h5

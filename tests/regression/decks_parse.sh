@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every input deck parses: for each input/*.cfg, each command that the deck's usage comments name
-# ("fieldgen <command> --config input/<deck>.cfg") accepts it under --check (every key known
-# and in range; no run), and at least one command of `fieldgen --help` accepts it. A deck with a
+# ("fieldgen <command> --config input/<deck>.cfg", or a stack of decks with a case deck on top of
+# a base deck) accepts it under --check (every key known and in range; no run), and at least one command of `fieldgen --help` accepts it. A deck with a
 # misspelt key or a value out of range fails here, naming the deck and the command.
 # Arguments: $1 fieldgen binary, $2 mpiexec, $3 shared dir (unused here).
 set -u
@@ -22,11 +22,14 @@ decks=("$source_dir"/input/*.cfg)
 [ -e "${decks[0]}" ] || fail "no decks in $source_dir/input"
 for deck in "${decks[@]}"; do
   name=input/$(basename "$deck")
-  named=$(grep -o "fieldgen [a-z_-]* --config $name" "$deck" | awk '{print $2}' | sort -u)
-  for cmd in $named; do
-    "$fieldgen" "$cmd" --config "$deck" --check >out.txt 2>&1 ||
-      fail "$name: 'fieldgen $cmd --check' refuses the deck its comments name: $(cat out.txt)"
-  done
+  # Usage lines "fieldgen <command> --config input/a.cfg [--config input/b.cfg ...]" that name
+  # this deck: the command must accept that stack of decks.
+  while read -r usage; do
+    read -r -a words <<<"${usage#fieldgen }"
+    (cd "$source_dir" && "$fieldgen" "${words[@]}" --check) >out.txt 2>&1 ||
+      fail "$name: '$usage --check' refuses the decks its comments name: $(cat out.txt)"
+  done < <(grep -oE "fieldgen [a-z_-]+( --config input/[a-z0-9_]+\.cfg)+" "$deck" |
+    grep -F -- "--config $name" | sort -u)
   accepted=""
   for cmd in "${commands[@]}"; do
     if "$fieldgen" "$cmd" --config "$deck" --check >/dev/null 2>&1; then
