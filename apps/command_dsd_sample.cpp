@@ -16,16 +16,16 @@
 #include "fieldgen/core/comm.hpp"
 #include "fieldgen/core/log.hpp"
 #include "fieldgen/core/timer.hpp"
+#include "fieldgen/data/sharding.hpp"
 #include "fieldgen/dsd/count_blocks.hpp"
 #include "fieldgen/dsd/initial_state.hpp"
 #include "fieldgen/dsd/tau_leap_sampler.hpp"
-#include "fieldgen/data/sharding.hpp"
 #include "fieldgen/io/field_file.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <memory>
 #include <cstdio>
+#include <memory>
 #include <sstream>
 
 namespace fieldgen::app {
@@ -193,8 +193,8 @@ template <class Real> int sample(const Config& cfg) {
   };
 
   // The network on the decomposed lattice, and the sampler.
-  RateModel<Real> model = load_rate_model<Real>(cfg, dec, sample_checkpoint(cfg),
-                                                cfg.get_bool("sample.ema"), comm);
+  RateModel<Real> model =
+      load_rate_model<Real>(cfg, dec, sample_checkpoint(cfg), cfg.get_bool("sample.ema"), comm);
   const dsd::TimeGrid times = make_time_grid(cfg);
   const std::uint64_t seed = std::uint64_t(cfg.get_int("sample.seed"));
   dsd::TauLeapSampler<Real> sampler(dec, int(nc), times, cfg.get_real("sample.tolerance"), seed);
@@ -248,7 +248,8 @@ template <class Real> int sample(const Config& cfg) {
   const std::string start_path = cfg.get_string("sample.terminal_output");
   std::unique_ptr<io::FieldFileWriter> start_out;
   if (!start_path.empty())
-    start_out = std::make_unique<io::FieldFileWriter>(start_path, meta, io::Dtype::Int32, prov, comm);
+    start_out =
+        std::make_unique<io::FieldFileWriter>(start_path, meta, io::Dtype::Int32, prov, comm);
 
   const long batch = std::min(cfg.get_int("sample.batch"), count);
   // The samples of rank q: all of them (lattice split: the ranks share every sample) or its
@@ -260,8 +261,8 @@ template <class Real> int sample(const Config& cfg) {
   };
   const data::Range mine = range_of(by_samples ? comm.rank() : 0);
   const long rounds = (range_of(0).count + batch - 1) / batch; // rank 0 has the largest block
-  const bool writes = by_samples || comm.is_root(); // holds whole fields of its samples
-  std::vector<std::uint64_t> sample_hash;           // FNV-1a of each written sample's counts
+  const bool writes = by_samples || comm.is_root();            // holds whole fields of its samples
+  std::vector<std::uint64_t> sample_hash; // FNV-1a of each written sample's counts
   long total_steps = 0;
   for (long round = 0; round < rounds; ++round) {
     const auto round_of = [&](int q) {
@@ -291,9 +292,10 @@ template <class Real> int sample(const Config& cfg) {
     for (long b = 0; b < nb; ++b) {
       ids.push_back(std::uint64_t(first + b));
       labels.push_back(label_of(first + b));
-      const std::int32_t* field = !known.empty()   ? known.data()
-                                  : fields.empty() ? nullptr
-                                                   : fields.data() + (offset + b) * dm.sample_size();
+      const std::int32_t* field = !known.empty() ? known.data()
+                                  : fields.empty()
+                                      ? nullptr
+                                      : fields.data() + (offset + b) * dm.sample_size();
       const std::vector<long> m = requested_mass(field);
       mass.insert(mass.end(), m.begin(), m.end());
     }
@@ -331,9 +333,9 @@ template <class Real> int sample(const Config& cfg) {
                          const long every = cfg.get_int("sample.log_every");
                          if (every > 0 && s.steps_taken() % every == 0) {
                            const auto& t = s.clocks();
-                           log::info("dsd-sample: samples ", first, "..", first + nb - 1,
-                                     ": step ", s.steps_taken(), ", t = ",
-                                     *std::max_element(t.begin(), t.end()), ", tau ",
+                           log::info("dsd-sample: samples ", first, "..", first + nb - 1, ": step ",
+                                     s.steps_taken(),
+                                     ", t = ", *std::max_element(t.begin(), t.end()), ", tau ",
                                      s.last_tau().front(), ", ", clock.seconds(), " s");
                          }
                        });
@@ -372,8 +374,8 @@ template <class Real> int sample(const Config& cfg) {
     }
     const long done = comm.sum(nb);
     const long max_steps = comm.max(st.steps);
-    log::info("dsd-sample: round ", round + 1, " of ", rounds, ": ", done, " samples, ",
-              max_steps, " steps, smallest tau ", st.min_tau, ", largest site rate ", st.max_rate,
+    log::info("dsd-sample: round ", round + 1, " of ", rounds, ": ", done, " samples, ", max_steps,
+              " steps, smallest tau ", st.min_tau, ", largest site rate ", st.max_rate,
               " (rank 0), ", clock.seconds(), " s");
   }
   // The counts hash: FNV-1a over the per-sample hashes in sample order, the same for any split

@@ -1,6 +1,7 @@
 // `fieldgen dsd-train`: data-parallel training of the DSD rate network (dsd/trainer.hpp) on a
-// field file of counts (1-D, 2-D, or 3-D with the local-only network, optional class labels), with checkpoints and bit-identical
-// resume; logs the loss curve, samples/s and a parameter hash at the end on rank 0.
+// field file of counts (1-D, 2-D, or 3-D with the local-only network, optional class labels), with
+// checkpoints and bit-identical resume; logs the loss curve, samples/s and a parameter hash at the
+// end on rank 0.
 #include "commands.hpp"
 #include "dsd_setup.hpp"
 #include "train_common.hpp"

@@ -17,11 +17,17 @@ Config dsd_config(const std::string& command, const std::string& summary) {
       .add_int("model.width", 32, "channels of the finest U-FNO level", 1, 4096)
       .add_int("model.width_mult", 2, "channel factor per coarser level", 1, 8)
       .add_int("model.levels", 2, "2x poolings (lattice block sides divisible by 2^levels)", 0, 8)
-      .add_int("model.modes", 8, "Fourier modes per axis at the finest level (halved per level; 0 = local-only U-Net)", 0,
-               4096)
+      .add_int(
+          "model.modes", 8,
+          "Fourier modes per axis at the finest level (halved per level; 0 = local-only U-Net)", 0,
+          4096)
       .add_int("model.projection", 64, "hidden channels of the projection", 1, 8192)
       .add_real("model.count_scale", 1.0,
                 "input counts are divided by this (e.g. the data's largest count)", 1e-12, 1e12)
+      .add_choice("model.rate_link", "softplus",
+                  "output link of the per-unit rates: softplus (r softplus(z)) or log_ratio "
+                  "(r exp(L(t) z), L(t) = log(1 + (r t)^-1/2); see nn/ufno.hpp)",
+                  {"softplus", "log_ratio"})
       .add_real("model.time_scale", 1000.0, "the time embedding sees time_scale * t", 1e-12, 1e12)
       .add_int("model.time_channels", 8, "time-embedding channels fed to the lifting", 1, 1024)
       .add_int("model.time_hidden", 64, "hidden channels of the time-embedding MLP", 1, 4096)
@@ -106,6 +112,8 @@ nn::UFnoConfig ufno_config(const Config& cfg, int dim) {
   m.projection = cfg.get_int("model.projection");
   m.count_scale = cfg.get_real("model.count_scale");
   m.rate = forward_rate(cfg);
+  m.link = cfg.get_string("model.rate_link") == "log_ratio" ? nn::RateLink::LogRatio
+                                                            : nn::RateLink::Softplus;
   m.time_scale = cfg.get_real("model.time_scale");
   m.time_channels = cfg.get_int("model.time_channels");
   m.time_hidden = cfg.get_int("model.time_hidden");
@@ -129,9 +137,9 @@ dsd::TimeGrid make_time_grid(const Config& cfg) {
 
 template <class Real> RateModel<Real> make_rate_model(const Config& cfg, const Decomposition& dec) {
   if (dec.dim() == 3 && cfg.get_int("model.modes") > 0)
-    throw ConfigError(cat("model.modes = ", cfg.get_int("model.modes"), " on the 3-D lattice ",
-                          dec.grid().describe(),
-                          ": the spectral layer is 1-D/2-D; use model.modes = 0 (local-only U-Net)"));
+    throw ConfigError(cat(
+        "model.modes = ", cfg.get_int("model.modes"), " on the 3-D lattice ", dec.grid().describe(),
+        ": the spectral layer is 1-D/2-D; use model.modes = 0 (local-only U-Net)"));
   RateModel<Real> m;
   m.net = std::make_unique<nn::UFno<Real>>(ufno_config(cfg, dec.dim()), dec);
   m.net->reserve(m.params);

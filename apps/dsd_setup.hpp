@@ -1,8 +1,8 @@
 // Shared set-up of the discrete-spatial-diffusion commands (`fieldgen dsd-train` and
 // `fieldgen dsd-sample`): one key set, so that one deck describes a case, for the data, the rate
-// network (model.*), the forward process (process.*), training (train.*) and sampling (sample.*), the
-// builders of the network, time grid and forward rate from those keys, and the loading of trained
-// weights for sampling.
+// network (model.*), the forward process (process.*), training (train.*) and sampling (sample.*),
+// the builders of the network, time grid and forward rate from those keys, and the loading of
+// trained weights for sampling.
 #pragma once
 
 #include "fieldgen/core/comm.hpp"

@@ -3,7 +3,8 @@
 //   microstructure  input/microstructure_dsd.cfg: 64x64 periodic 0/1 fields at porosity 0.4,
 //                   local-only U-Net width 16, 3 levels, r = 20, batch 8;
 //   fashion         input/fashion_mnist_dsd.cfg: 28x28 no-flux counts 0..15, U-FNO width 16,
-//                   2 levels, 8 modes, 10 classes, r = 100, batch 32.
+//                   2 levels, 8 modes, 10 classes, r = 100, batch 32;
+// both with the log-ratio rate link.
 // The step is the real dsd::Trainer's (data parallel over the ranks: each rank takes batch / P
 // fields of every batch; reading, exact forward sampling to t_k with the reverse-rate targets,
 // network forward, loss, backward, gradient all-reduce, Adam, EMA): median seconds per optimizer
@@ -50,6 +51,7 @@ Deck microstructure() {
   d.model.projection = 32;
   d.model.count_scale = 1;
   d.model.rate = d.rate;
+  d.model.link = nn::RateLink::LogRatio;
   d.model.time_channels = 8;
   d.model.time_hidden = 32;
   return d;
@@ -63,6 +65,7 @@ Deck fashion() {
   d.model.projection = 32;
   d.model.count_scale = 15;
   d.model.rate = d.rate;
+  d.model.link = nn::RateLink::LogRatio;
   d.model.time_channels = 8;
   d.model.time_hidden = 32;
   d.model.classes = 10;
@@ -86,8 +89,9 @@ void write_counts(const std::string& path, const Deck& d, long fields, const Com
       const double u = rng.uniform(std::uint64_t((r.first + i) * points + p), 0);
       const long x = p / d.side, y = p % d.side;
       const bool inside = x >= 4 && x < d.side - 4 && y >= 4 && y < d.side - 4;
-      counts[size_t(i * points + p)] =
-          d.periodic ? std::int32_t(u < 0.4) : inside ? std::int32_t(u * 16) : 0;
+      counts[size_t(i * points + p)] = d.periodic ? std::int32_t(u < 0.4)
+                                       : inside   ? std::int32_t(u * 16)
+                                                  : 0;
     }
   }
   io::FieldFileWriter writer(path, meta, io::Dtype::Int32, io::Provenance{}, comm);
@@ -178,8 +182,8 @@ void dsd_train(const Comm& comm, const Config& cfg) {
                 "(slowest rank); net = the network's forward + backward alone on the rank's "
                 "share (CPU s), net %% = net / step CPU time\n",
                 comm.size(), cfg.get_int("dsd_train.steps"));
-    std::printf("  %-14s %10s %5s %9s %8s %8s %9s %8s %7s\n", "deck", "lattice", "batch",
-                "params", "s/step", "cpu s", "samples/s", "net cpu", "net %");
+    std::printf("  %-14s %10s %5s %9s %8s %8s %9s %8s %7s\n", "deck", "lattice", "batch", "params",
+                "s/step", "cpu s", "samples/s", "net cpu", "net %");
   }
   for (const Deck& d : {microstructure(), fashion()}) {
     const std::string path = base + "_" + d.name + ".h5";

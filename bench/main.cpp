@@ -20,8 +20,8 @@ int main(int argc, char** argv) {
     fieldgen::Config cfg = fieldgen::bench::options();
     if (!cfg.parse(args))
       return 0;
-    const std::vector<std::string> known = {"layers",    "halo",     "dsd_forward",
-                                            "dsd_sample", "dsd_train", "funcdiff",
+    const std::vector<std::string> known = {"layers",       "halo",        "dsd_forward",
+                                            "dsd_sample",   "dsd_train",   "funcdiff",
                                             "spde_scaling", "gram_vs_spde"};
     for (const auto& s : sections)
       if (std::find(known.begin(), known.end(), s) == known.end())

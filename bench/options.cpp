@@ -6,11 +6,12 @@
 namespace fieldgen::bench {
 
 Config options() {
-  Config c("fieldgen_bench", "Benchmarks of fieldgen; each section prints its figures next to a "
-                             "baseline measured in the same run.\nUsage: mpirun -np P "
-                             "fieldgen_bench [section ...] [--section.key=value ...]\nSections: "
-                             "layers halo dsd_forward dsd_sample dsd_train funcdiff spde_scaling gram_vs_spde "
-                             "(default: all).");
+  Config c("fieldgen_bench",
+           "Benchmarks of fieldgen; each section prints its figures next to a "
+           "baseline measured in the same run.\nUsage: mpirun -np P "
+           "fieldgen_bench [section ...] [--section.key=value ...]\nSections: "
+           "layers halo dsd_forward dsd_sample dsd_train funcdiff spde_scaling gram_vs_spde "
+           "(default: all).");
   c.add_int("funcdiff.train_steps", 5, "timed optimizer steps per model and precision", 1, 100000);
   c.add_int("funcdiff.warmup_steps", 1, "untimed optimizer steps before them", 0, 1000);
   c.add_int("funcdiff.sample_curves", 0,

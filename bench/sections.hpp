@@ -14,7 +14,8 @@ void halo(const Comm& comm);   // halo exchange bandwidth vs MPI ping-pong (benc
 void dsd_forward(const Comm& comm); // DSD kernel cache and forward sampler (bench/dsd_forward.cpp)
 // DSD tau-leaping steps/s vs a memory pass over the same arrays (bench/dsd_sample.cpp)
 void dsd_sample(const Comm& comm);
-// DSD training samples/s of the case decks vs the network's forward + backward (bench/dsd_train.cpp)
+// DSD training samples/s of the case decks vs the network's forward + backward
+// (bench/dsd_train.cpp)
 void dsd_train(const Comm& comm, const Config& cfg);
 // FuncDiff training and sampling throughput vs the raw GEMMs of the model (bench/funcdiff.cpp)
 void funcdiff(const Comm& comm, const Config& cfg);

@@ -3,9 +3,9 @@
 # (input/fashion_mnist_dsd.cfg, label dropout) sampled in four cases, each a case deck on top of
 # the model deck:
 #   class-conditional  5 per class            -> run/fashion/eval_classes/eval_counts_classes.png
-#   unconditional      20                     -> run/fashion/eval_unconditional/
+#   unconditional      10                     -> run/fashion/eval_unconditional/
 #   inpainting         central 14x14 of a training boot, 8 times     -> run/fashion/inpaint.png
-#   mass-conditioned   the data mass x 1.15 and x 0.85, 2 per class  -> run/fashion/mass*.png
+#   mass-conditioned   the data mass x 1.15 and x 0.85, 1 per class  -> run/fashion/mass*.png
 # Every run is evaluated against the 10,000 test images (held out from training) with
 # `fieldgen eval`: mass of every sample, intensity histogram vs the terminal configurations the
 # runs started from, nearest-neighbour distances to the training set. The job fails (exit 1) if

@@ -101,6 +101,12 @@ TEST_CASE("dsd net: U-FNO gradients (1-D, no classes, one level)") {
   check_network("ufno 1-D 12 points", grid_of({12}, {false}), c, {0, 0, 0});
 }
 
+TEST_CASE("dsd net: U-FNO gradients with the log-ratio rate link") {
+  UFnoConfig c = small_config({2, 2}, 3);
+  c.link = RateLink::LogRatio;
+  check_network("ufno 2-D log-ratio link", grid_of({8, 8}, {true, false}), c, {0, 3});
+}
+
 TEST_CASE("dsd net: local-only U-Net gradients (modes 0; 2-D and 3-D)") {
   UFnoConfig c = small_config({0, 0}, 3);
   check_network("u-net 2-D 8x8", grid_of({8, 8}, {true, false}), c, {0, 3});
@@ -108,9 +114,9 @@ TEST_CASE("dsd net: local-only U-Net gradients (modes 0; 2-D and 3-D)") {
   c.levels = 1;
   check_network("u-net 3-D 4x4x6", grid_of({4, 4, 6}, {true, false, true}), c, {2});
   c.modes = {0, 2, 0};
-  CHECK_THROWS_AS(UFno<double>(c, Decomposition(grid_of({4, 4, 4}, {true, true, true}),
-                                                MPI_COMM_SELF)),
-                  UsageError); // a 3-D spectral part, and mixed zero / non-zero modes
+  CHECK_THROWS_AS(
+      UFno<double>(c, Decomposition(grid_of({4, 4, 4}, {true, true, true}), MPI_COMM_SELF)),
+      UsageError); // a 3-D spectral part, and mixed zero / non-zero modes
 }
 
 TEST_CASE("dsd net: U-FNO layout, positivity, parameters independent of the lattice") {

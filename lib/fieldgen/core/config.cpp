@@ -157,7 +157,7 @@ void Config::check(const std::string& key, const Key& k, const std::string& valu
 bool Config::parse(const std::vector<std::string>& args) {
   po::options_description desc;
   desc.add_options()("help,h", "")("check", "")("config", po::value<std::vector<std::string>>(),
-                                                  "");
+                                                "");
   for (const auto& key : order_)
     desc.add_options()(key.c_str(), po::value<std::string>(), "");
 

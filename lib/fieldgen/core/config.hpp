@@ -1,9 +1,10 @@
 // Config: the keys of one fieldgen command, read from an INI input deck and command-line
 // overrides with Boost.Program_options:
 //   fieldgen <command> --config input/x.cfg [--config input/case.cfg ...] --section.key=value ...
-// A later deck overrides an earlier one key by key, and command-line values win over the decks; unknown keys and invalid values throw ConfigError naming
-// the key and the allowed values or range. effective_text() renders every key with its effective
-// value as INI text, to be echoed into every output file.
+// A later deck overrides an earlier one key by key, and command-line values win over the decks;
+// unknown keys and invalid values throw ConfigError naming the key and the allowed values or range.
+// effective_text() renders every key with its effective value as INI text, to be echoed into every
+// output file.
 #pragma once
 
 #include <map>

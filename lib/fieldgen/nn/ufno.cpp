@@ -59,8 +59,8 @@ template <class Real> struct UFno<Real>::Block {
       : conv(dec, int(c_in), int(c_out), name + ".conv"), skip(c_in, c_out, name + ".skip", false),
         act(ActivationKind::GELU) {
     if (modes.front() > 0) {
-      spectral = std::make_unique<SpectralConv<Real>>(c_in, c_out, modes, name + ".spectral",
-                                                      dec.comm());
+      spectral =
+          std::make_unique<SpectralConv<Real>>(c_in, c_out, modes, name + ".spectral", dec.comm());
       spectral->set_block(FieldBlock::of(dec));
     }
   }
@@ -259,13 +259,37 @@ Tensor3<Real> UFno<Real>::forward(const Parameters<Real>& p, const Tensor3<Real>
   z_ = proj2_.forward(p, proj_act_.forward(p, proj1_.forward(p, h)));
 
   ensure(out_, "fieldgen::nn::ufno_rates", nb, outputs(), np);
-  const Tensor3<Real> out = out_;
+  const Tensor3<Real> out = out_, z = z_;
   const Real rate = Real(config_.rate);
-  const Real* zp = z_.data();
-  Real* op = out.data();
+  const long no = outputs();
+  if (config_.link == RateLink::Softplus) {
+    Kokkos::parallel_for(
+        "fieldgen::nn::ufno_softplus",
+        Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<3>>({0, 0, 0}, {nb, no, np}),
+        KOKKOS_LAMBDA(long b, long o, long q) { out(b, o, q) = rate * softplus(z(b, o, q)); });
+    return out_;
+  }
+  // Log-ratio link: L_b = log(1 + (r t_b)^{-1/2}) per item, kept for backward.
+  ensure(log_span_, "fieldgen::nn::ufno_log_span", nb);
+  {
+    const auto t_h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), t);
+    const auto l_h = Kokkos::create_mirror_view(log_span_);
+    for (long b = 0; b < nb; ++b) {
+      require(t_h(b) > 0, "UFno '", name_, "': time ", t_h(b), " of item ", b, " is not > 0");
+      l_h(b) = Real(std::log1p(1.0 / std::sqrt(config_.rate * double(t_h(b)))));
+    }
+    Kokkos::deep_copy(log_span_, l_h);
+  }
+  const Vector<Real> span = log_span_;
+  const Real cap = Real(log_ratio_cap);
   Kokkos::parallel_for(
-      "fieldgen::nn::ufno_softplus", Kokkos::RangePolicy<ExecSpace>(0, out.size()),
-      KOKKOS_LAMBDA(long i) { op[i] = rate * softplus(zp[i]); });
+      "fieldgen::nn::ufno_log_ratio",
+      Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<3>>({0, 0, 0}, {nb, no, np}),
+      KOKKOS_LAMBDA(long b, long o, long q) {
+        const Real x = z(b, o, q);
+        const Real zc = x < -cap ? -cap : x > cap ? cap : x;
+        out(b, o, q) = rate * kmath::exp(span(b) * zc);
+      });
   return out_;
 }
 
@@ -275,16 +299,24 @@ Tensor3<Real> UFno<Real>::backward(const Parameters<Real>& p, const Tensor3<Real
               grad_out.extent(2) == out_.extent(2),
           "UFno '", name_, "': output gradient [", grad_out.extent(0), "][", grad_out.extent(1),
           "][", grad_out.extent(2), "] does not match the last forward");
-  // d rho / dz = rate * sigmoid(z); z is the projection's output buffer of the last forward.
+  // d rho / dz: rate sigmoid(z) (softplus link) or rho L_b inside the cap, 0 outside
+  // (log-ratio link); z is the projection's output buffer of the last forward.
   ensure(grad_z_, "fieldgen::nn::ufno_grad_z", out_.extent(0), out_.extent(1), out_.extent(2));
   {
-    const Real rate = Real(config_.rate);
-    const Real* zp = z_.data();
-    const Real* gp = grad_out.data();
-    Real* gz = grad_z_.data();
+    const Tensor3<Real> z = z_, gz = grad_z_, go = grad_out, rho = out_;
+    const Real rate = Real(config_.rate), cap = Real(log_ratio_cap);
+    const bool softplus_link = config_.link == RateLink::Softplus;
+    const Vector<Real> span = log_span_;
     Kokkos::parallel_for(
-        "fieldgen::nn::ufno_softplus_grad", Kokkos::RangePolicy<ExecSpace>(0, grad_z_.size()),
-        KOKKOS_LAMBDA(long i) { gz[i] = gp[i] * rate * softplus_grad(zp[i]); });
+        "fieldgen::nn::ufno_rate_grad",
+        Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<3>>(
+            {0, 0, 0}, {long(z.extent(0)), long(z.extent(1)), long(z.extent(2))}),
+        KOKKOS_LAMBDA(long b, long o, long q) {
+          const Real x = z(b, o, q);
+          gz(b, o, q) = softplus_link           ? go(b, o, q) * rate * softplus_grad(x)
+                        : (x > -cap && x < cap) ? go(b, o, q) * rho(b, o, q) * span(b)
+                                                : Real(0);
+        });
   }
   Tensor3<Real> g = proj1_.backward(p, proj_act_.backward(p, proj2_.backward(p, grad_z_)));
   const int levels = config_.levels;

@@ -11,7 +11,8 @@
 //   up path, level l = levels-1 .. 0: 2x upsampling, concatenation with block_l's output (skip),
 //     block;
 //   projection: pointwise linear -> projection, GELU, pointwise linear -> C * 2d;
-//   output: per-unit rates rho = rate * softplus(z) > 0 ([batch][C * 2d][points], channel-major:
+//   output: per-unit rates rho > 0 from the projection output z by the rate link (below)
+//     ([batch][C * 2d][points], channel-major:
 //     row c * 2d + v is channel c, direction v = dsd::direction(axis, sign), i.e. the memory
 //     layout of dsd::RateView [batch][C][2d][points]).
 // A block maps c_in -> c_out channels as GELU(SpectralConv(h) + Conv3x3(h) + W h) (W pointwise,
@@ -23,10 +24,19 @@
 // patches and sample on a larger domain (Fourier modes count periods per box, so a spectral
 // filter learnt on a 64-site box would act on 16x longer waves on a 1024-site box).
 //
-// Scales: rho = rate * softplus(z) makes the network output per-unit rates in units of the
-// forward hop rate r (targets R / n are r times kernel ratios, O(r) away from t -> 0), and the
-// time features use time_scale * t (t in [0, 1]; 1000 as continuous-time DDPM models use) so that
-// the sinusoid frequencies of TimeEmbedding (max_period 10^4) resolve the whole schedule.
+// Rate links. The targets R / n are r times kernel ratios K_t(x0 -> y + v) / K_t(x0 -> y) averaged
+// over the units at y. For r t >> 1 the kernel is Gaussian with variance 2 r t and a typical log
+// ratio is ~ (2 r t)^{-1/2}; as t -> 0 the ratios span (r t)^{-1} (a unit one hop from its
+// origin going back) to r t (a unit at its origin leaving), log ratios +-log(1/(r t)).
+//   softplus:  rho = r softplus(z): rates in units of r; the network must output z ~ 1/(r t)
+//              for the returning units at small t.
+//   log_ratio: rho = r exp(L(t) clamp(z, -4, 4)) with L(t) = log(1 + (r t)^{-1/2}) ~ the typical
+//              log ratio at large t and half the extreme one at small t: the log link of a
+//              Poisson model scaled so that z is O(1) (about +-2 at small t) over the whole
+//              schedule; the Poisson loss then has gradient (n rho - R) L with respect to z. The
+//              cap keeps a badly trained network's rates within r (1 + (r t)^{-1/2})^{+-4}.
+// The time features use time_scale * t (t in [0, 1]; 1000 as continuous-time DDPM models use) so
+// that the sinusoid frequencies of TimeEmbedding (max_period 10^4) resolve the whole schedule.
 //
 // Domain decomposition: built on a Decomposition (level 0) whose local block sides are all
 // divisible by 2^levels; the constructor makes a Decomposition of each coarser grid with the same
@@ -52,6 +62,11 @@
 
 namespace fieldgen::nn {
 
+enum class RateLink { Softplus, LogRatio };
+
+// |z| bound of the log-ratio link.
+constexpr double log_ratio_cap = 4.0;
+
 struct UFnoConfig {
   long channels = 1;             // count channels C
   long width = 32;               // channels of level 0
@@ -61,13 +76,14 @@ struct UFnoConfig {
                                  // length is the dimension
   long projection = 64;          // hidden channels of the projection
   double count_scale = 1;        // input counts are divided by this (e.g. the data's max count)
-  double rate = 1;               // rho = rate * softplus(z): the forward hop rate r
-  double time_scale = 1000;      // the time embedding sees time_scale * t
-  long time_dim = 32;            // sinusoidal features of the time embedding,
-  long time_hidden = 64;         //   its MLP hidden channels,
-  long time_channels = 8;        //   channels broadcast into the lifting input
-  long classes = 0;              // class labels 0 .. classes-1 (0 = no class input)
-  long class_channels = 8;       // class-embedding channels broadcast into the lifting input
+  double rate = 1;               // the forward hop rate r (scale of the output rates)
+  RateLink link = RateLink::Softplus; // output link (see above)
+  double time_scale = 1000;           // the time embedding sees time_scale * t
+  long time_dim = 32;                 // sinusoidal features of the time embedding,
+  long time_hidden = 64;              //   its MLP hidden channels,
+  long time_channels = 8;             //   channels broadcast into the lifting input
+  long classes = 0;                   // class labels 0 .. classes-1 (0 = no class input)
+  long class_channels = 8;            // class-embedding channels broadcast into the lifting input
 };
 
 // Rows of the class table: one per class and a last one for "no class" (classifier-free
@@ -121,7 +137,7 @@ private:
   std::vector<std::unique_ptr<Concat<Real>>> concat_;
   Tensor3<Real> input_, z_, out_, grad_z_, grad_counts_; // z_: projection output
   std::vector<Tensor3<Real>> grad_skip_;                 // per level: pooled-path + skip gradients
-  Vector<Real> scaled_t_;
+  Vector<Real> scaled_t_, log_span_; // time_scale * t; L(t_b) of the log-ratio link
   Tensor2<Real> grad_time_;
   Kokkos::View<std::int32_t*, MemSpace> labels_;
 };
