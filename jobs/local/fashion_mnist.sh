@@ -18,6 +18,8 @@ fieldgen() { $launch build/bin/fieldgen "$@"; }
 out=run/fashion
 mkdir -p $out
 start=$(date +%s)
+failed=0 # checks run to the end; the job exits 1 if any failed
+check() { /usr/bin/python3 tools/check_metrics.py "$@" || failed=1; }
 stamp() { echo "[fashion_mnist] $1: $(($(date +%s) - start)) s"; }
 model=(--config input/fashion_mnist_dsd.cfg)
 
@@ -40,13 +42,13 @@ evaluate() { # evaluate <samples.h5> <eval dir> [extra eval keys]
   fieldgen eval --eval.generated="$samples" --eval.reference=$out/test.h5 --eval.max_samples=2000 \
     --eval.training=$out/train.h5 --output.dir="$dir" "$@"
   /usr/bin/python3 tools/plot_eval.py "$dir" --samples 10
-  /usr/bin/python3 tools/check_metrics.py "$dir/metrics.json" 'mass.violations<0.5'
+  check "$dir/metrics.json" 'mass.violations<0.5'
 }
 
 fieldgen dsd-sample "${model[@]}"
 stamp "class-conditional samples"
 evaluate $out/classes.h5 $out/eval_classes --eval.terminal=$out/classes_terminal.h5
-/usr/bin/python3 tools/check_metrics.py $out/eval_classes/metrics.json \
+check $out/eval_classes/metrics.json \
   'intensity_histogram.terminal_over_generated>10'
 
 fieldgen dsd-sample "${model[@]}" --config input/fashion_mnist_unconditional.cfg
@@ -65,3 +67,4 @@ for m in mass115 mass085; do evaluate $out/$m.h5 $out/eval_$m; done
 stamp "mass-conditioned"
 /usr/bin/python3 tools/plot_fields.py $out/inpaint.h5 $out/mass115.h5 $out/mass085.h5 --samples 20
 stamp "done; outputs in $out/"
+exit $failed

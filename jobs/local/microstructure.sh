@@ -16,6 +16,8 @@ fieldgen() { $launch build/bin/fieldgen "$@"; }
 out=run/microstructure
 mkdir -p $out
 start=$(date +%s)
+failed=0 # checks run to the end; the job exits 1 if any failed
+check() { /usr/bin/python3 tools/check_metrics.py "$@" || failed=1; }
 stamp() { echo "[microstructure] $1: $(($(date +%s) - start)) s"; }
 model=(--config input/microstructure_dsd.cfg)
 
@@ -33,7 +35,7 @@ stamp "unconditional samples"
 fieldgen eval --eval.generated=$out/samples.h5 --eval.reference=$out/train.h5 \
   --eval.max_samples=64 --output.dir=$out/eval
 /usr/bin/python3 tools/plot_eval.py $out/eval --samples 8
-/usr/bin/python3 tools/check_metrics.py $out/eval/metrics.json 'mass.violations<0.5' \
+check $out/eval/metrics.json 'mass.violations<0.5' \
   's2.max_abs_difference<0.01' 'interface_per_area.relative_difference<0.1' \
   'interface_per_area.relative_difference>-0.1'
 
@@ -44,6 +46,7 @@ for p in high low; do
   fieldgen eval --eval.generated=$out/porosity_$p.h5 --eval.reference=$out/train.h5 \
     --output.dir=$out/eval_porosity_$p
   /usr/bin/python3 tools/plot_eval.py $out/eval_porosity_$p --samples 8
-  /usr/bin/python3 tools/check_metrics.py $out/eval_porosity_$p/metrics.json 'mass.violations<0.5'
+  check $out/eval_porosity_$p/metrics.json 'mass.violations<0.5'
 done
 stamp "done; outputs in $out/"
+exit $failed
