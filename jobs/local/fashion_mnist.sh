@@ -17,10 +17,6 @@ source "$(dirname "$0")/environment.sh"
 fieldgen() { $launch build/bin/fieldgen "$@"; }
 out=run/fashion
 mkdir -p $out
-start=$(date +%s)
-failed=0 # checks run to the end; the job exits 1 if any failed
-check() { /usr/bin/python3 tools/check_metrics.py "$@" || failed=1; }
-stamp() { echo "[fashion_mnist] $1: $(($(date +%s) - start)) s"; }
 model=(--config input/fashion_mnist_dsd.cfg)
 
 fieldgen data --config input/fashion_mnist_dsd_data.cfg
@@ -29,12 +25,7 @@ fieldgen data --config input/fashion_mnist_dsd_data.cfg --output.path=$out/test.
   --data.idx_labels=/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz
 fieldgen data --config input/fashion_mnist_mask.cfg
 stamp "data"
-if [ "${FIELDGEN_REUSE:-0}" = 1 ] && [ -f $out/checkpoint.h5 ]; then
-  echo "[fashion_mnist] FIELDGEN_REUSE=1: training skipped, $out/checkpoint.h5 reused"
-else
-  fieldgen dsd-train "${model[@]}"
-  stamp "train"
-fi
+train_or_reuse $out/checkpoint.h5 "${model[@]}"
 
 evaluate() { # evaluate <samples.h5> <eval dir> [extra eval keys]
   local samples=$1 dir=$2

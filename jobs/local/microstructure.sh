@@ -15,20 +15,11 @@ source "$(dirname "$0")/environment.sh"
 fieldgen() { $launch build/bin/fieldgen "$@"; }
 out=run/microstructure
 mkdir -p $out
-start=$(date +%s)
-failed=0 # checks run to the end; the job exits 1 if any failed
-check() { /usr/bin/python3 tools/check_metrics.py "$@" || failed=1; }
-stamp() { echo "[microstructure] $1: $(($(date +%s) - start)) s"; }
 model=(--config input/microstructure_dsd.cfg)
 
 fieldgen data --config input/microstructure_data.cfg
 stamp "data"
-if [ "${FIELDGEN_REUSE:-0}" = 1 ] && [ -f $out/checkpoint.h5 ]; then
-  echo "[microstructure] FIELDGEN_REUSE=1: training skipped, $out/checkpoint.h5 reused"
-else
-  fieldgen dsd-train "${model[@]}"
-  stamp "train"
-fi
+train_or_reuse $out/checkpoint.h5 "${model[@]}"
 
 fieldgen dsd-sample "${model[@]}"
 stamp "unconditional samples"

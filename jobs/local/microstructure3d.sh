@@ -10,21 +10,15 @@ source "$(dirname "$0")/environment.sh"
 fieldgen() { $launch build/bin/fieldgen "$@"; }
 out=run/microstructure3d
 mkdir -p $out
-start=$(date +%s)
-stamp() { echo "[microstructure3d] $1: $(($(date +%s) - start)) s"; }
 model=(--config input/microstructure3d_dsd.cfg)
 
 fieldgen data --config input/microstructure3d_dsd_data.cfg
-if [ "${FIELDGEN_REUSE:-0}" = 1 ] && [ -f $out/checkpoint.h5 ]; then
-  echo "[microstructure3d] FIELDGEN_REUSE=1: training skipped, $out/checkpoint.h5 reused"
-else
-  fieldgen dsd-train "${model[@]}"
-  stamp "train"
-fi
+train_or_reuse $out/checkpoint.h5 "${model[@]}"
 fieldgen dsd-sample "${model[@]}"
 stamp "samples"
 fieldgen eval --eval.generated=$out/samples.h5 --eval.reference=$out/train.h5 \
   --eval.max_samples=8 --output.dir=$out/eval
 /usr/bin/python3 tools/plot_eval.py $out/eval --samples 8
-/usr/bin/python3 tools/check_metrics.py $out/eval/metrics.json 'mass.violations<0.5'
+check $out/eval/metrics.json 'mass.violations<0.5'
 stamp "done; outputs in $out/"
+exit $failed

@@ -10,8 +10,6 @@
 set -euo pipefail
 source "$(dirname "$0")/environment.sh"
 out=run/microstructure
-start=$(date +%s)
-stamp() { echo "[microstructure_large] $1: $(($(date +%s) - start)) s"; }
 [ -f $out/checkpoint.h5 ] || { echo "run jobs/local/microstructure.sh first (no $out/checkpoint.h5)"; exit 1; }
 decks=(--config input/microstructure_dsd.cfg --config input/microstructure_large.cfg)
 
@@ -30,5 +28,6 @@ $launch build/bin/fieldgen data --config input/microstructure_data.cfg --data.n=
 $launch build/bin/fieldgen eval --eval.generated=$out/large.h5 --eval.reference=$out/large_ref.h5 \
   --eval.max_lag=64 --output.dir=$out/eval_large
 /usr/bin/python3 tools/plot_eval.py $out/eval_large --samples 1
-/usr/bin/python3 tools/check_metrics.py $out/eval_large/metrics.json 'mass.violations<0.5'
+check $out/eval_large/metrics.json 'mass.violations<0.5'
 stamp "done; outputs in $out/"
+exit $failed
