@@ -372,7 +372,7 @@ template <class Real> int sample(const Config& cfg) {
       std::vector<std::int64_t> l64(labels.begin(), labels.end());
       out.write_labels(first, writes ? nb : 0, l64.data());
     }
-    const long done = comm.sum(nb);
+    const long done = by_samples ? comm.sum(nb) : nb; // lattice split: the same nb on every rank
     const long max_steps = comm.max(st.steps);
     log::info("dsd-sample: round ", round + 1, " of ", rounds, ": ", done, " samples, ", max_steps,
               " steps, smallest tau ", st.min_tau, ", largest site rate ", st.max_rate,
