@@ -256,10 +256,10 @@ template <class Real> int sample(const Config& cfg) {
   // block (samples split); every rank goes through the same number of rounds of at most `batch`
   // samples, as the file writes are collective.
   const int groups = by_samples ? comm.size() : 1;
+  const int me = by_samples ? comm.rank() : 0; // this rank's group
   const auto range_of = [&](int q) {
     return by_samples ? data::block_range(count, q, comm.size()) : data::Range{0, count};
   };
-  const data::Range mine = range_of(by_samples ? comm.rank() : 0);
   const long rounds = (range_of(0).count + batch - 1) / batch; // rank 0 has the largest block
   const bool writes = by_samples || comm.is_root();            // holds whole fields of its samples
   std::vector<std::uint64_t> sample_hash; // FNV-1a of each written sample's counts
@@ -270,15 +270,15 @@ template <class Real> int sample(const Config& cfg) {
       const long f = r.first + round * batch;
       return data::Range{f, std::max(0L, std::min(batch, r.first + r.count - f))};
     };
-    const long first = round_of(by_samples ? comm.rank() : 0).first;
-    const long nb = round_of(by_samples ? comm.rank() : 0).count;
+    const data::Range own = round_of(me);
+    const long first = own.first, nb = own.count;
     // Data rows of this round on all ranks (reads are collective): for the forward-noised start
     // or the data-derived masses; this rank's rows start at `offset`.
     std::vector<long> rows;
     long offset = 0;
     for (int q = 0; q < groups; ++q) {
       const data::Range r = round_of(q);
-      if (q == (by_samples ? comm.rank() : 0))
+      if (q == me)
         offset = long(rows.size());
       for (long g = r.first; g < r.first + r.count; ++g)
         rows.push_back(g % dm.samples);
