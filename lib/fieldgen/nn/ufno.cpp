@@ -263,10 +263,11 @@ Tensor3<Real> UFno<Real>::forward(const Parameters<Real>& p, const Tensor3<Real>
   const Real rate = Real(config_.rate);
   const long no = outputs();
   if (config_.link == RateLink::Softplus) {
+    const Real* zp = z_.data();
+    Real* op = out.data();
     Kokkos::parallel_for(
-        "fieldgen::nn::ufno_softplus",
-        Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<3>>({0, 0, 0}, {nb, no, np}),
-        KOKKOS_LAMBDA(long b, long o, long q) { out(b, o, q) = rate * softplus(z(b, o, q)); });
+        "fieldgen::nn::ufno_softplus", Kokkos::RangePolicy<ExecSpace>(0, out.size()),
+        KOKKOS_LAMBDA(long i) { op[i] = rate * softplus(zp[i]); });
     return out_;
   }
   // Log-ratio link: L_b = log(1 + (r t_b)^{-1/2}) per item, kept for backward.
