@@ -197,7 +197,9 @@ template <class Real> int sample(const Config& cfg) {
       load_rate_model<Real>(cfg, dec, sample_checkpoint(cfg), cfg.get_bool("sample.ema"), comm);
   const dsd::TimeGrid times = make_time_grid(cfg);
   const std::uint64_t seed = std::uint64_t(cfg.get_int("sample.seed"));
-  dsd::TauLeapSampler<Real> sampler(dec, int(nc), times, cfg.get_real("sample.tolerance"), seed);
+  dsd::TauLeapSampler<Real> sampler(dec, int(nc), times, cfg.get_real("sample.tolerance"), seed,
+                                    cfg.get_bool("sample.final_step") ? dsd::EndAt::Zero
+                                                                      : dsd::EndAt::FirstTime);
   sampler.set_mask(frozen);
   const long np = dec.local_size();
   Tensor3<Real> scaled("fieldgen::app::dsd_counts", 1, size_t(nc), size_t(np));

@@ -94,6 +94,10 @@ Config dsd_config(const std::string& command, const std::string& summary) {
       .add_real("sample.tolerance", 0.15,
                 "CFL tolerance eps: tau <= eps / largest site rate (reference code: 0.15)", 1e-6,
                 1.0)
+      .add_bool("sample.final_step", true,
+                "after the CFL steps reach t_1, one leap from t_1 to 0 with the rates at t_1, "
+                "sending home the units still one hop off (false: stop at t_1 as the reference "
+                "code does)")
       .add_int("sample.max_steps", 1000000, "error if a batch needs more tau-leap steps", 1,
                max_int)
       .add_int("sample.log_every", 0, "progress line every so many tau-leap steps (0 = never)", 0,

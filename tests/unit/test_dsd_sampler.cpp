@@ -2,7 +2,8 @@
 // chi-square against the pmf in both regimes), the uniform scatter (exact mass, frozen sites
 // kept, uniform law), mass conservation and non-negative counts under adversarial rates with a
 // mask and no-flux edges, independence of batching, rate errors, and the terminal law of a
-// one-unit system driven by its exact reverse rates against the data law.
+// one-unit system driven by its exact reverse rates against the data law, and the final leap from
+// t_1 to 0 that sends the units still one hop off home.
 #include <doctest/doctest.h>
 
 #include "fieldgen/core/error.hpp"
@@ -312,32 +313,27 @@ TEST_CASE("dsd tau-leaping: a sample does not depend on its batch; rates see lab
   CHECK(std::equal(hs.begin(), hs.end(), hp.begin() + np));
   CHECK(std::accumulate(hp.begin(), hp.begin() + np, 0.0) == 200);
   CHECK(sa.steps > 10);
-  CHECK(calls == sa.steps); // progress after every step
-  CHECK(a.clocks()[0] == TimeGrid::logit(40).t(1));
+  CHECK(calls == sa.steps);    // progress after every step
+  CHECK(a.clocks()[0] == 0.0); // the CFL steps to t_1, then the final leap
   // A step limit that cannot be met is reported.
   CHECK_THROWS_AS(b.run(single, {4}, {2}, rates, 3), NumericError);
 }
 
-TEST_CASE("dsd tau-leaping with the exact reverse rates of one unit recovers the data law") {
-  // One unit on a 4 x 3 lattice (periodic x, no-flux y), rate r per direction. Data law p0;
-  // p_t(y) = sum_x0 p0(x0) K_t(x0 -> y) with the exact product kernel, and the exact reverse
-  // rate of a move y -> y + v is r p_t(y + v) / p_t(y) (K_t symmetric). Started from the exact
-  // forward-noised law at t_T, the sampler must end (at t_1) with the law p_{t_1}.
-  const int nx = 4, ny = 3, np = nx * ny;
-  const double r = 3.0;
-  const Grid grid({nx, ny}, {0, 0}, {1, 1}, {true, false});
-  const Decomposition dec(grid, MPI_COMM_SELF);
-  const TimeGrid times = TimeGrid::logit(50);
-  std::vector<double> p0(np);
-  for (int i = 0; i < np; ++i)
-    p0[size_t(i)] = 1.0 + double((i * 7) % 5) * double((i * 7) % 5); // weights 1 .. 17
-  const double z = std::accumulate(p0.begin(), p0.end(), 0.0);
-  for (double& p : p0)
-    p /= z;
+namespace {
 
-  // p_t at the sites `at` (all sites when empty), with K_t(i -> j) per axis from the ring
+// One unit on an nx x ny lattice (periodic x, no-flux y), rate r per direction, data law p0.
+// p_t(y) = sum_x0 p0(x0) K_t(x0 -> y) with the exact product kernel, and the exact reverse rate
+// of a move y -> y + v is r p_t(y + v) / p_t(y) (K_t symmetric).
+struct OneUnit {
+  int nx, ny;
+  double r;
+  std::vector<double> p0;
+
+  int sites() const { return nx * ny; }
+  // p_t at the sites `at` (all sites when empty), K_t(i -> j) per axis from the ring
   // displacement pmf (images for the no-flux axis).
-  auto law_at = [&](double t, std::vector<int> at) {
+  std::vector<double> law_at(double t, std::vector<int> at) const {
+    const int np = sites();
     if (at.empty())
       for (int y = 0; y < np; ++y)
         at.push_back(y);
@@ -348,16 +344,16 @@ TEST_CASE("dsd tau-leaping with the exact reverse rates of one unit recovers the
       return gy[size_t(((j - i) % (2 * ny) + 2 * ny) % (2 * ny))] +
              gy[size_t((2 * ny - 1 - j - i + 2 * ny) % (2 * ny))];
     };
-    std::vector<double> pt(np, 0.0);
+    std::vector<double> pt(size_t(np), 0.0);
     for (const int y : at)
       for (int x0 = 0; x0 < np; ++x0)
         pt[size_t(y)] += p0[size_t(x0)] * kx(x0 / ny, y / ny) * ky(x0 % ny, y % ny);
     return pt;
-  };
-
-  const long n = 3000;
-  CountView x0("x0", n, 1, np), counts("counts", n, 1, np);
-  {
+  }
+  // n items drawn from p0 and diffused to the last time of `times` by the exact forward sampler.
+  CountView forward(const Decomposition& dec, const TimeGrid& times, long n) const {
+    const int np = sites();
+    CountView x0("x0", n, 1, np), counts("counts", n, 1, np);
     auto h = Kokkos::create_mirror_view(x0);
     Kokkos::deep_copy(h, 0);
     const CounterRng g(17, purpose_id("test.dsd.data"));
@@ -369,48 +365,119 @@ TEST_CASE("dsd tau-leaping with the exact reverse rates of one unit recovers the
       h(b, 0, site) = 1;
     }
     Kokkos::deep_copy(x0, h);
+    std::vector<std::uint64_t> samples(static_cast<size_t>(n));
+    std::iota(samples.begin(), samples.end(), 0);
+    forward_noised(dec, x0, r, times, samples, 23, counts);
+    return counts;
   }
-  std::vector<std::uint64_t> samples(n);
-  std::iota(samples.begin(), samples.end(), 0);
-  forward_noised(dec, x0, r, times, samples, 23, counts);
+  RateFunction<double> exact_rates() const {
+    return [this](const CountView& c, const std::vector<double>& t, const std::vector<int>&,
+                  const RateView<double>& rho) {
+      auto ch = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), c);
+      auto h = Kokkos::create_mirror_view(rho);
+      Kokkos::deep_copy(h, 0.0);
+      for (long b = 0; b < long(t.size()); ++b) {
+        int y = 0;
+        while (ch(b, 0, y) == 0)
+          ++y;
+        const int yx = y / ny, yy = y % ny;
+        const int to[4] = {((yx + nx - 1) % nx) * ny + yy, ((yx + 1) % nx) * ny + yy,
+                           yy > 0 ? y - 1 : -1, yy < ny - 1 ? y + 1 : -1};
+        std::vector<int> at = {y};
+        for (int v = 0; v < 4; ++v)
+          if (to[v] >= 0)
+            at.push_back(to[v]);
+        const std::vector<double> pt = law_at(t[size_t(b)], at);
+        for (int v = 0; v < 4; ++v)
+          h(b, 0, v, y) = to[v] < 0 ? 0.0 : r * pt[size_t(to[v])] / pt[size_t(y)];
+      }
+      Kokkos::deep_copy(rho, h);
+    };
+  }
+};
 
-  const RateFunction<double> exact = [&](const CountView& c, const std::vector<double>& t,
-                                         const std::vector<int>&, const RateView<double>& rho) {
-    auto ch = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), c);
-    auto h = Kokkos::create_mirror_view(rho);
-    Kokkos::deep_copy(h, 0.0);
-    for (long b = 0; b < n; ++b) {
-      int y = 0;
-      while (ch(b, 0, y) == 0)
-        ++y;
-      const int yx = y / ny, yy = y % ny;
-      const int to[4] = {((yx + nx - 1) % nx) * ny + yy, ((yx + 1) % nx) * ny + yy,
-                         yy > 0 ? y - 1 : -1, yy < ny - 1 ? y + 1 : -1};
-      std::vector<int> at = {y};
-      for (int v = 0; v < 4; ++v)
-        if (to[v] >= 0)
-          at.push_back(to[v]);
-      const std::vector<double> pt = law_at(t[size_t(b)], at);
-      for (int v = 0; v < 4; ++v)
-        h(b, 0, v, y) = to[v] < 0 ? 0.0 : r * pt[size_t(to[v])] / pt[size_t(y)];
-    }
-    Kokkos::deep_copy(rho, h);
-  };
-  TauLeapSampler<double> sampler(dec, 1, times, 0.02, 31);
-  const TauLeapStats st = sampler.run(counts, samples, {}, exact, 1000000);
-  CHECK(st.steps > 100); // eps = 0.02 over ~8 e-folds of t: hundreds of steps
-
+std::vector<double> site_histogram(const CountView& counts) {
   const auto h = host_counts(counts);
-  std::vector<double> hist(np, 0.0);
+  const long n = long(counts.extent(0)), np = long(counts.extent(2));
+  std::vector<double> hist(size_t(np), 0.0);
   for (long b = 0; b < n; ++b)
-    for (int y = 0; y < np; ++y)
+    for (long y = 0; y < np; ++y)
       hist[size_t(y)] += h[size_t(b * np + y)];
-  const ChiSquare data = chi_square(hist, law_at(times.t(1), {}), double(n));
-  const ChiSquare terminal = chi_square(hist, law_at(times.t(times.steps()), {}), double(n));
+  return hist;
+}
+
+} // namespace
+
+TEST_CASE("dsd tau-leaping with the exact reverse rates of one unit recovers the data law") {
+  // Started from the exact forward-noised law at t_T, the sampler (CFL steps to t_1, then the
+  // final leap to 0) must end with the data law p0.
+  OneUnit unit{4, 3, 3.0, {}};
+  const int np = unit.sites();
+  for (int i = 0; i < np; ++i)
+    unit.p0.push_back(1.0 + double((i * 7) % 5) * double((i * 7) % 5)); // weights 1 .. 17
+  const double z = std::accumulate(unit.p0.begin(), unit.p0.end(), 0.0);
+  for (double& p : unit.p0)
+    p /= z;
+  const Grid grid({unit.nx, unit.ny}, {0, 0}, {1, 1}, {true, false});
+  const Decomposition dec(grid, MPI_COMM_SELF);
+  const TimeGrid times = TimeGrid::logit(50);
+  const long n = 3000;
+  const CountView counts = unit.forward(dec, times, n);
+  std::vector<std::uint64_t> samples(static_cast<size_t>(n));
+  std::iota(samples.begin(), samples.end(), 0);
+  TauLeapSampler<double> sampler(dec, 1, times, 0.02, 31);
+  const TauLeapStats st = sampler.run(counts, samples, {}, unit.exact_rates(), 1000000);
+  CHECK(st.steps > 100); // eps = 0.02 over ~8 e-folds of t: hundreds of steps
+  CHECK(sampler.clocks()[0] == 0.0);
+
+  const std::vector<double> hist = site_histogram(counts);
+  const ChiSquare data = chi_square(hist, unit.p0, double(n));
+  const ChiSquare terminal = chi_square(hist, unit.law_at(times.t(times.steps()), {}), double(n));
   CAPTURE(data.stat);
   CAPTURE(terminal.stat);
   CHECK(data.dof == np - 1);
   CHECK(data.stat < chi2_999(data.dof));
   // The test has power: the terminal (nearly uniform) law is rejected by far.
   CHECK(terminal.stat > 10 * chi2_999(terminal.dof));
+}
+
+TEST_CASE("dsd final leap from t_1 to 0 sends the units one hop off home") {
+  // Data law: a point mass at the centre of a 7 x 7 lattice; a one-step grid with t_1 = 0.01 and
+  // r = 1, so each unit is off its site with probability 1 - exp(-4 r t_1) = 3.9% at t_1. The
+  // final leap moves a unit one hop off home with probability r t_1 K(0)/K(1) = 1 - O(r t_1) and
+  // a unit at home away with probability O((r t_1)^2) (tau_leap_sampler.hpp): off-site units
+  // must drop by far more than 5x. Stopping at t_1 (EndAt::FirstTime) leaves them where they are.
+  OneUnit unit{7, 7, 1.0, std::vector<double>(49, 0.0)};
+  const int centre = 3 * 7 + 3;
+  unit.p0[size_t(centre)] = 1.0;
+  const Grid grid({unit.nx, unit.ny}, {0, 0}, {1, 1}, {true, false});
+  const Decomposition dec(grid, MPI_COMM_SELF);
+  const TimeGrid times = TimeGrid::power(1, 1.0, 0.01);
+  const long n = 4000;
+  std::vector<std::uint64_t> samples(static_cast<size_t>(n));
+  std::iota(samples.begin(), samples.end(), 0);
+  const auto off_site = [&](const CountView& c) {
+    return double(n) - site_histogram(c)[size_t(centre)];
+  };
+
+  const CountView stopped = unit.forward(dec, times, n);
+  const double before = off_site(stopped);
+  TauLeapSampler<double> at_t1(dec, 1, times, 0.1, 31, EndAt::FirstTime);
+  const TauLeapStats st1 = at_t1.run(stopped, samples, {}, unit.exact_rates(), 10);
+  CHECK(st1.steps == 1);
+  CHECK(at_t1.clocks()[0] == times.t(1));
+  CHECK(off_site(stopped) == before);
+
+  const CountView leapt = unit.forward(dec, times, n);
+  TauLeapSampler<double> to_zero(dec, 1, times, 0.1, 31);
+  const TauLeapStats st0 = to_zero.run(leapt, samples, {}, unit.exact_rates(), 10);
+  const double after = off_site(leapt);
+  CAPTURE(before);
+  CAPTURE(after);
+  CHECK(st0.steps == 1);
+  CHECK(to_zero.clocks()[0] == 0.0);
+  CHECK(before > 100); // 3.9% of 4000 = 157 expected
+  CHECK(after < before / 5);
+  const std::vector<double> hist = site_histogram(leapt);
+  CHECK(std::accumulate(hist.begin(), hist.end(), 0.0) == double(n)); // one unit per item
 }

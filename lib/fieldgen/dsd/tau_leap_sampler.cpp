@@ -16,9 +16,9 @@ namespace fieldgen::dsd {
 
 template <class Real>
 TauLeapSampler<Real>::TauLeapSampler(const Decomposition& dec, int channels, TimeGrid times,
-                                     double tolerance, std::uint64_t seed)
+                                     double tolerance, std::uint64_t seed, EndAt end)
     : dec_(&dec), comm_(dec.comm()), index_(BlockIndex::of(dec)), channels_(channels),
-      times_(std::move(times)), tolerance_(tolerance), seed_(seed), halo_(dec, 1) {
+      times_(std::move(times)), tolerance_(tolerance), seed_(seed), end_(end), halo_(dec, 1) {
   require(channels >= 1, "dsd::TauLeapSampler: needs at least one channel (got ", channels, ")");
   require(tolerance > 0.0 && tolerance <= 1.0, "dsd::TauLeapSampler: tolerance ", tolerance,
           " outside (0, 1]");
@@ -92,6 +92,7 @@ bool TauLeapSampler<Real>::step(const CountView& counts, const RateFunction<Real
                                       size_t(halo_.padded_size()));
   }
   const double t_first = times_.t(1);
+  const double t_end = end_ == EndAt::Zero ? 0.0 : t_first;
   rates(counts, t_, labels_, rates_);
 
   // Largest site total of open-direction rates over occupied sites, per item; a negative, NaN or
@@ -130,7 +131,8 @@ bool TauLeapSampler<Real>::step(const CountView& counts, const RateFunction<Real
   FIELDGEN_MPI_CHECK(
       MPI_Allreduce(MPI_IN_PLACE, smax.data(), int(nb), MPI_DOUBLE, MPI_MAX, comm_.get()));
 
-  // Per-item step: the CFL limit eps / max S, cut to land exactly on t_1.
+  // Per-item step: the CFL limit eps / max S, cut to land exactly on t_1; from t_1 the final
+  // leap to 0 (EndAt::Zero, see the header).
   auto taus = Kokkos::View<double*, MemSpace>("fieldgen::dsd::sample_tau", size_t(nb));
   auto ids = Kokkos::View<std::uint64_t*, MemSpace>("fieldgen::dsd::sample_ids", size_t(nb));
   auto taus_h = Kokkos::create_mirror_view(taus);
@@ -141,7 +143,7 @@ bool TauLeapSampler<Real>::step(const CountView& counts, const RateFunction<Real
     double& t = t_[size_t(b)];
     double& tau = tau_[size_t(b)];
     tau = 0.0;
-    if (t <= t_first) {
+    if (t <= t_end) {
       taus_h(b) = 0.0;
       continue;
     }
@@ -152,9 +154,13 @@ bool TauLeapSampler<Real>::step(const CountView& counts, const RateFunction<Real
                          ErrorScope::Collective);
     const double rest = t - t_first;
     const double cfl = smax[size_t(b)] > 0.0 ? tolerance_ / smax[size_t(b)] : rest;
-    if (cfl >= rest) {
+    if (t <= t_first) {
+      tau = t;
+      t = 0.0;
+    } else if (cfl >= rest) {
       tau = rest;
       t = t_first;
+      running = running || t_end < t_first;
     } else {
       tau = cfl;
       t -= cfl;
@@ -254,7 +260,7 @@ TauLeapStats TauLeapSampler<Real>::run(const CountView& counts,
     if (progress)
       progress(*this);
     if (more && step_ >= max_steps)
-      throw NumericError(cat("dsd::TauLeapSampler: t_1 not reached within ", max_steps,
+      throw NumericError(cat("dsd::TauLeapSampler: the end time not reached within ", max_steps,
                              " steps (largest site rate ", stats_.max_rate, ", smallest step ",
                              stats_.min_tau, "); raise the step limit or the tolerance"),
                          ErrorScope::Collective);

@@ -24,8 +24,15 @@
 // trajectory is bitwise the same on 1, 2 or 4 ranks and in any batch (given a rate function that
 // treats items independently). Requires (samples * C) * G < 2^64.
 //
-// The step ends exactly on t_1 (the first grid time), as the reference code does: the reverse
-// rates diverge as t -> 0, and t_1 is where the training targets stop.
+// The CFL steps end exactly on t_1 (the first grid time, where the training targets stop; the
+// reference code stops there). At t_1 the chain still holds the forward law at t_1, in which a
+// fraction 1 - exp(-2 d r t_1) of the units sit one hop off their data site (1.7% for r = 20,
+// t_1 = 2.2e-4 in 2-D). EndAt::Zero (the default) then takes one last leap from t_1 to 0 with the
+// rates at t_1 and no CFL cap: as t -> 0 the target R(y, v) t tends to the expected number of
+// units at y whose data site is y + v (a unit one hop from x0 = y + v contributes
+// r t K_t(0)/K_t(1) = 1 - O(r t), any other unit O(r t)), so movers ~ Binomial(n, min(1, t_1 S))
+// split by rho_v / S sends the displaced units home: the Euler step of [0, t_1], exact to first
+// order in r t_1.
 #pragma once
 
 #include "fieldgen/core/comm.hpp"
@@ -55,12 +62,15 @@ struct TauLeapStats {
   double max_rate = 0.0; // largest site total rate max S seen
 };
 
+// Where the reverse chain ends: at the first grid time t_1, or at 0 after the final leap above.
+enum class EndAt { FirstTime, Zero };
+
 template <class Real> class TauLeapSampler {
 public:
   // dec must outlive the sampler. tolerance: eps in (0, 1], the largest expected fraction of
   // units that leave the busiest site in one step. Collective (builds a Halo).
   TauLeapSampler(const Decomposition& dec, int channels, TimeGrid times, double tolerance,
-                 std::uint64_t seed);
+                 std::uint64_t seed, EndAt end = EndAt::Zero);
 
   // Inpainting: frozen[global point] != 0 marks a frozen site (whole grid, row-major, the same
   // on every rank; empty clears the mask). Frozen sites keep their counts; no unit crosses an
@@ -71,10 +81,10 @@ public:
   // one per item); every clock is set to t_T.
   void begin(const std::vector<std::uint64_t>& samples, const std::vector<int>& labels);
   // One tau-leap step of every unfinished item on counts (this rank's block, modified in place).
-  // Returns true while an item has not reached t_1. Collective.
+  // Returns true while an item has not reached the end time. Collective.
   bool step(const CountView& counts, const RateFunction<Real>& rates);
-  // begin + step until every item reaches t_1, calling progress (if given) after every step.
-  // Throws NumericError (collective) on a negative, NaN or infinite rate at an occupied open
+  // begin + step until every item reaches the end time, calling progress (if given) after every
+  // step. Throws NumericError (collective) on a negative, NaN or infinite rate at an occupied open
   // site, or after max_steps steps.
   TauLeapStats run(const CountView& counts, const std::vector<std::uint64_t>& samples,
                    const std::vector<int>& labels, const RateFunction<Real>& rates, long max_steps,
@@ -95,6 +105,7 @@ private:
   TimeGrid times_;
   double tolerance_;
   std::uint64_t seed_;
+  EndAt end_;
   Halo<std::int32_t> halo_;
   // Bit v set: direction v of the local site is closed (boundary or mask edge).
   Kokkos::View<std::uint8_t*, MemSpace> closed_;
