@@ -93,7 +93,12 @@ bool TauLeapSampler<Real>::step(const CountView& counts, const RateFunction<Real
   }
   const double t_first = times_.t(1);
   const double t_end = end_ == EndAt::Zero ? 0.0 : t_first;
-  rates(counts, t_, labels_, rates_);
+  // Items that already ended at 0 are evaluated at t_1 (a rate model needs t > 0); their rates
+  // are never used.
+  std::vector<double> t_eval(t_);
+  for (double& t : t_eval)
+    t = std::max(t, t_first);
+  rates(counts, t_eval, labels_, rates_);
 
   // Largest site total of open-direction rates over occupied sites, per item; a negative, NaN or
   // infinite rate there makes it +infinity (reported below on every rank alike).
