@@ -3,7 +3,8 @@
 // sample.batch samples, split over the ranks by lattice (every sample decomposed over all ranks:
 // a model trained on 64x64 samples a 1024x1024 field) or by samples (each rank runs whole
 // samples: generation campaigns of many small fields). Conditioning: the mass
-// per channel of every sample (sample.mass, or the data's mass times sample.mass_factor), a class
+// per channel of every sample (sample.mass, or the mass of the sample's data field times
+// sample.mass_factor; a class-conditional sample's data field is one of its own class), a class
 // label (sample.label), inpainting (sample.mask: frozen sites keep the counts of data field
 // sample.known, no flux across the mask edge, the requested mass goes into the free region).
 // Output: a field file of kind "counts" written atomically, with /labels for class-conditional
@@ -147,6 +148,27 @@ template <class Real> int sample(const Config& cfg) {
       return int(g % classes);
     return fixed_label >= 0 ? int(fixed_label) : int(classes); // classes = unconditional row
   };
+  // The data field sample g derives its mass (and, with sample.init = data, its start) from:
+  // field g mod N, or, for a class-conditional sample when the data have labels, the j-th field
+  // of its own class (j: the sample's rank among those of its class), so that a sandal gets a
+  // sandal's ink, not a coat's.
+  std::vector<std::vector<long>> rows_of_class;
+  if (classes > 0 && label_text != "none" && dm.labels) {
+    std::vector<std::int64_t> all(size_t(dm.samples));
+    data.read_labels(0, dm.samples, all.data());
+    rows_of_class.resize(size_t(classes));
+    for (long g = 0; g < dm.samples; ++g)
+      if (all[size_t(g)] >= 0 && all[size_t(g)] < classes)
+        rows_of_class[size_t(all[size_t(g)])].push_back(g);
+  }
+  auto data_row = [&](long g) -> long {
+    const int label = label_of(g);
+    if (rows_of_class.empty() || label >= classes || rows_of_class[size_t(label)].empty())
+      return g % dm.samples;
+    const std::vector<long>& own = rows_of_class[size_t(label)];
+    const long j = label_text == "cycle" ? g / classes : g;
+    return own[size_t(j % long(own.size()))];
+  };
 
   // Mask and the known counts of the frozen sites.
   std::vector<std::uint8_t> frozen;
@@ -283,7 +305,7 @@ template <class Real> int sample(const Config& cfg) {
       if (q == me)
         offset = long(rows.size());
       for (long g = r.first; g < r.first + r.count; ++g)
-        rows.push_back(g % dm.samples);
+        rows.push_back(data_row(g));
     }
     std::vector<std::int32_t> fields;
     if (known.empty() && (init == "data" || per_channel.empty()))

@@ -78,11 +78,14 @@ Config dsd_config(const std::string& command, const std::string& summary) {
       .add_string("sample.shape", "", "lattice sides n1xn2(xn3) (empty: the data's lattice)")
       .add_choice("sample.init", "uniform",
                   "terminal configuration: uniform (units i.i.d. uniform over the free sites) or "
-                  "data (training field g mod N diffused to t_T; its own mass)",
+                  "data (sample g's data field diffused to t_T; its own mass). Sample g's "
+                  "data field: field g mod N, or for a class-conditional sample of labelled "
+                  "data the (g div classes)-th field of its class (label = cycle)",
                   {"uniform", "data"})
       .add_string("sample.mass", "",
                   "units per channel in the free region, comma separated (one value: all "
-                  "channels); empty: the data field's mass scaled to the lattice area")
+                  "channels); empty: the mass of sample g's data field (see sample.init) scaled to "
+                  "the lattice area")
       .add_real("sample.mass_factor", 1.0,
                 "multiplies the data-derived mass (e.g. 1.15: 15% more ink)", 0.0, 1e6)
       .add_string("sample.label", "none",

@@ -2,7 +2,8 @@
 # `fieldgen dsd-train` end to end on a few quantised Fashion-MNIST images with labels (skipped
 # when the Debian package dataset-fashion-mnist is not installed): a class-conditional run of
 # 6 steps and one of 3 steps + resume to 6 give the same parameter hash, at 1 and at 2 ranks;
-# the loss curve is logged; a continuous (non-count) file, a lattice not divisible by
+# the loss curve is logged; class-conditional samples take the masses of training images of their
+# own class; a continuous (non-count) file, a lattice not divisible by
 # 2^model.levels and a mismatched checkpoint are refused with errors naming the cause.
 # Arguments: $1 fieldgen binary, $2 mpiexec, $3 shared dir (unused here).
 set -u
@@ -51,6 +52,29 @@ for np in 1 2; do
     fail "np $np: straight hash '$straight' != resumed '$resumed'"
   fi
 done
+
+# Class-conditional sampling from that model: sample g (label g mod 10) takes the mass of the
+# (g div 10)-th training image of its class, not of image g (a sandal gets a sandal's ink).
+run 1 dsd-sample "${small[@]}" --sample.checkpoint=a1.h5 --sample.label=cycle --sample.count=12 \
+  --sample.batch=12 --sample.tolerance=1 --sample.output=cls.h5 || fail "class-conditional sample"
+if ! /usr/bin/python3 - fm.h5 cls.h5 >check.txt 2>&1 <<'PY'; then
+import sys, h5py, numpy as np
+data, gen = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+labels, mass = data["labels"][:], data["fields"][:].reshape(len(data["labels"]), -1).sum(axis=1)
+got, lab = gen["requested_mass"][:, 0], gen["labels"][:]
+for g in range(len(got)):
+    rows = np.flatnonzero(labels == g % 10)
+    want = mass[rows[(g // 10) % len(rows)]] if len(rows) else mass[g % len(labels)]
+    assert lab[g] == g % 10, (g, lab[g])
+    assert got[g] == want, (g, got[g], want)
+assert any(got[g] != mass[g % len(labels)] for g in range(len(got))), "masses of image g"
+PY
+  echo "FAIL (class-matched masses)"
+  cat check.txt
+  failures=$((failures + 1))
+else
+  echo "ok   (class-conditional samples have the masses of training images of their class)"
+fi
 
 run 1 data --data.kind=grf --data.n=8 --data.shape=16,16 --output.path=grf.h5 || fail "grf data"
 if run 1 dsd-train "${base[@]}" --data.path=grf.h5 --model.width=4; then
