@@ -48,8 +48,13 @@ void cholesky_lower(DenseMatrix& a) {
 
 void lower_multiply(const DenseMatrix& l, DenseMatrix& b) {
   require_square_rhs(l, b, "lower_multiply");
-  cblas_dtrmm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, int(b.rows),
-              int(b.cols), 1.0, l.a.data(), int(l.rows), b.a.data(), int(b.rows));
+  // One dtrmv per column instead of one dtrmm: a column's product must not depend on how many
+  // columns share the call, so that a noise sample L z is bitwise the same in any batch or rank
+  // split. OpenBLAS's dtrmm treats leftover columns with other kernels that round differently
+  // on some CPUs (AMD EPYC: 3.3e-16 between an 8- and a 4-column call).
+  for (long j = 0; j < b.cols; ++j)
+    cblas_dtrmv(CblasColMajor, CblasLower, CblasNoTrans, CblasNonUnit, int(l.rows), l.a.data(),
+                int(l.rows), b.a.data() + j * b.rows, 1);
 }
 
 void lower_solve(const DenseMatrix& l, DenseMatrix& b) {
