@@ -325,6 +325,13 @@ TEST_CASE("dsd tau-leaping: a sample does not depend on its batch; rates see lab
 
 namespace {
 
+// Global sample indices 0 .. n-1.
+std::vector<std::uint64_t> sample_ids(long n) {
+  std::vector<std::uint64_t> ids(static_cast<size_t>(n));
+  std::iota(ids.begin(), ids.end(), 0);
+  return ids;
+}
+
 // One unit on an nx x ny lattice (periodic x, no-flux y), rate r per direction, data law p0.
 // p_t(y) = sum_x0 p0(x0) K_t(x0 -> y) with the exact product kernel, and the exact reverse rate
 // of a move y -> y + v is r p_t(y + v) / p_t(y) (K_t symmetric).
@@ -369,9 +376,7 @@ struct OneUnit {
       h(b, 0, site) = 1;
     }
     Kokkos::deep_copy(x0, h);
-    std::vector<std::uint64_t> samples(static_cast<size_t>(n));
-    std::iota(samples.begin(), samples.end(), 0);
-    forward_noised(dec, x0, r, times, samples, 23, counts);
+    forward_noised(dec, x0, r, times, sample_ids(n), 23, counts);
     return counts;
   }
   RateFunction<double> exact_rates() const {
@@ -427,8 +432,7 @@ TEST_CASE("dsd tau-leaping with the exact reverse rates of one unit recovers the
   const TimeGrid times = TimeGrid::logit(50);
   const long n = 3000;
   const CountView counts = unit.forward(dec, times, n);
-  std::vector<std::uint64_t> samples(static_cast<size_t>(n));
-  std::iota(samples.begin(), samples.end(), 0);
+  const std::vector<std::uint64_t> samples = sample_ids(n);
   TauLeapSampler<double> sampler(dec, 1, times, 0.02, 31);
   const TauLeapStats st = sampler.run(counts, samples, {}, unit.exact_rates(), 1000000);
   CHECK(st.steps > 100); // eps = 0.02 over ~8 e-folds of t: hundreds of steps
@@ -458,8 +462,7 @@ TEST_CASE("dsd final leap from t_1 to 0 sends the units one hop off home") {
   const Decomposition dec(grid, MPI_COMM_SELF);
   const TimeGrid times = TimeGrid::power(1, 1.0, 0.01);
   const long n = 4000;
-  std::vector<std::uint64_t> samples(static_cast<size_t>(n));
-  std::iota(samples.begin(), samples.end(), 0);
+  const std::vector<std::uint64_t> samples = sample_ids(n);
   const auto off_site = [&](const CountView& c) {
     return double(n) - site_histogram(c)[size_t(centre)];
   };

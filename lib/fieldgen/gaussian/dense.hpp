@@ -23,7 +23,8 @@ struct DenseMatrix {
 // In place: the lower Cholesky factor L of the symmetric positive definite a = L L^T (the upper
 // triangle is left as it was and never read again). dpotrf.
 void cholesky_lower(DenseMatrix& a);
-// b <- L b (dtrmv per column), b <- L^{-1} b (dtrsm), b <- (L L^T)^{-1} b (dpotrs), L from cholesky_lower.
+// b <- L b (dtrmv per column), b <- L^{-1} b (dtrsm), b <- (L L^T)^{-1} b (dpotrs), L from
+// cholesky_lower.
 void lower_multiply(const DenseMatrix& l, DenseMatrix& b);
 void lower_solve(const DenseMatrix& l, DenseMatrix& b);
 void cholesky_solve(const DenseMatrix& l, DenseMatrix& b);
