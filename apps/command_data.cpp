@@ -21,6 +21,7 @@
 #include "fieldgen/data/point_set.hpp"
 #include "fieldgen/data/scatter.hpp"
 #include "fieldgen/data/transforms.hpp"
+#include "fieldgen/io/atomic_output.hpp"
 #include "fieldgen/io/field_file.hpp"
 
 #include <algorithm>
@@ -476,6 +477,9 @@ int command_data(const Args& args) {
     return 0;
   check_config(cfg);
   const Comm comm;
+  io::check_output_path(cfg.get_string("output.path"), comm);
+  if (!cfg.get_string("output.holdout_path").empty())
+    io::check_output_path(cfg.get_string("output.holdout_path"), comm);
   const Stopwatch clock;
   const std::string kind = cfg.get_string("data.kind");
   const Outcome outcome = kind == "csv"                               ? import_csv(cfg, comm)

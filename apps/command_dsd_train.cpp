@@ -8,6 +8,7 @@
 
 #include "fieldgen/core/log.hpp"
 #include "fieldgen/dsd/trainer.hpp"
+#include "fieldgen/io/atomic_output.hpp"
 
 #include <cstdint>
 #include <sstream>
@@ -17,6 +18,8 @@ namespace {
 
 template <class Real> int train(const Config& cfg) {
   const Comm comm;
+  if (!cfg.get_string("train.checkpoint").empty())
+    io::check_output_path(cfg.get_string("train.checkpoint"), comm);
   data::Dataset::Options dopt;
   dopt.batch = cfg.get_int("train.batch");
   dopt.seed = std::uint64_t(cfg.get_int("train.seed"));

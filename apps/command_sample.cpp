@@ -13,6 +13,7 @@
 #include "fieldgen/core/timer.hpp"
 #include "fieldgen/data/point_set.hpp"
 #include "fieldgen/funcdiff/sampler.hpp"
+#include "fieldgen/io/atomic_output.hpp"
 #include "fieldgen/io/field_file.hpp"
 #include "fieldgen/nn/checkpoint.hpp"
 #include "fieldgen/nn/field_block.hpp"
@@ -22,6 +23,7 @@ namespace {
 
 template <class Real> int sample(Config& cfg) {
   const Comm comm;
+  io::check_output_path(cfg.get_string("sample.output"), comm);
   const Stopwatch clock;
   const std::string path = cfg.get_string("sample.checkpoint").empty()
                                ? cfg.get_string("train.checkpoint")

@@ -10,6 +10,7 @@
 #include "fieldgen/core/log.hpp"
 #include "fieldgen/data/point_set.hpp"
 #include "fieldgen/funcdiff/trainer.hpp"
+#include "fieldgen/io/atomic_output.hpp"
 #include "fieldgen/nn/field_block.hpp"
 
 #include <cstdint>
@@ -19,6 +20,8 @@ namespace {
 
 template <class Real> int train(Config& cfg) {
   const Comm comm;
+  if (!cfg.get_string("train.checkpoint").empty())
+    io::check_output_path(cfg.get_string("train.checkpoint"), comm);
   data::Dataset::Options dopt;
   dopt.batch = cfg.get_int("train.batch");
   dopt.seed = std::uint64_t(cfg.get_int("train.seed"));

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `fieldgen data` at 2 ranks: bad inputs (bad key, bad value, ragged CSV, non-numeric CSV cell,
-# bad IDX magic, missing file, inpainting-mask box out of range or of the wrong dimension) must fail within seconds with exactly one error line naming the
+# bad IDX magic, missing file, inpainting-mask box out of range or of the wrong dimension,
+# missing output directory) must fail within seconds with exactly one error line naming the
 # culprit and leave no output (nor temporary) file; a good MoGP run must write a readable file.
 # Arguments: $1 fieldgen binary, $2 mpiexec, $3 shared dir (unused here).
 set -u
@@ -15,13 +16,13 @@ printf 'a,b,c\n1,2,3\n4,5\n' >ragged.csv
 printf '1,2,3\n4,2.5,6\n7,oops,9\n' >cell.csv
 printf 'P5 not an idx file at all' >bad.idx
 
-# expect_failure <culprit text> <fieldgen data arguments...>
+# [OUT=<output path>] expect_failure <culprit text> <fieldgen data arguments...>
 expect_failure() {
-  local culprit=$1
+  local culprit=$1 out=${OUT:-out.h5}
   shift
   rm -f out.h5 out.h5.tmp
   local start=$SECONDS
-  timeout 60 "$mpiexec" -np 2 --oversubscribe "$fieldgen" data --output.path=out.h5 "$@" \
+  timeout 60 "$mpiexec" -np 2 --oversubscribe "$fieldgen" data --output.path="$out" "$@" \
     >stdout.txt 2>stderr.txt
   local rc=$?
   local lines
@@ -36,6 +37,9 @@ expect_failure() {
   elif ! grep -i error stderr.txt | grep -qF -- "$culprit"; then
     echo "FAIL ($*): the error line does not name '$culprit':"
     grep -i error stderr.txt
+    failures=$((failures + 1))
+  elif [ $((SECONDS - start)) -gt 20 ]; then
+    echo "FAIL ($*): took $((SECONDS - start)) s, expected a failure within 20 s"
     failures=$((failures + 1))
   elif [ -e out.h5 ] || [ -e out.h5.tmp ]; then
     echo "FAIL ($*): an output file was left behind"
@@ -57,6 +61,10 @@ expect_failure 'data.free_box = "7:21,7:29": "7:29"' --data.kind=mask --data.sha
   --data.free_box=7:21,7:29
 expect_failure 'data.free_box = "7:21": 1 ranges for the 2 axes' --data.kind=mask \
   --data.shape=28,28 --data.free_box=7:21
+# The output directory is checked before the fields are generated (generating them
+# takes ~45 s at 2 ranks).
+OUT=nodir/out.h5 expect_failure "nodir/out.h5: output directory 'nodir/' does not exist" \
+  --data.kind=microstructure --data.n=30000 --data.shape=64,64
 
 # A good run: the file exists, nothing temporary is left, and it reads back.
 rm -f good.h5

@@ -11,7 +11,7 @@
 namespace fieldgen::io {
 namespace {
 
-void check_writable(const std::string& path) {
+void check_writable_on_root(const std::string& path) {
   if (path.empty())
     throw IoError("output path is empty");
   struct stat st;
@@ -28,9 +28,13 @@ void check_writable(const std::string& path) {
 
 } // namespace
 
+void check_output_path(const std::string& path, const Comm& comm) {
+  comm.root_try([&] { check_writable_on_root(path); });
+}
+
 AtomicOutput::AtomicOutput(const std::string& path, const Comm& comm)
     : comm_(comm), path_(path), temp_(path + ".tmp") {
-  comm_.root_try([&] { check_writable(path_); });
+  check_output_path(path_, comm_);
 }
 
 AtomicOutput::~AtomicOutput() {

@@ -10,10 +10,14 @@
 
 namespace fieldgen::io {
 
+// Collective. Rank 0 checks that the directory of `path` exists and is writable and that `path`
+// is not a directory (IoError otherwise, reported on every rank). Commands call it on their
+// output paths before the expensive work, so a typo costs seconds, not a whole run.
+void check_output_path(const std::string& path, const Comm& comm);
+
 class AtomicOutput {
 public:
-  // Collective. Rank 0 checks that the directory of `path` exists and is writable and that
-  // `path` is not a directory (IoError otherwise, reported on every rank).
+  // Collective: check_output_path(path, comm).
   AtomicOutput(const std::string& path, const Comm& comm);
   // Without a commit(), rank 0 removes the temporary file (no communication: safe while an
   // error unwinds).
