@@ -10,7 +10,6 @@
 #include "fieldgen/core/log.hpp"
 #include "fieldgen/data/point_set.hpp"
 #include "fieldgen/funcdiff/trainer.hpp"
-#include "fieldgen/io/atomic_output.hpp"
 #include "fieldgen/nn/field_block.hpp"
 
 #include <cstdint>
@@ -20,8 +19,7 @@ namespace {
 
 template <class Real> int train(Config& cfg) {
   const Comm comm;
-  if (!cfg.get_string("train.checkpoint").empty())
-    io::check_output_path(cfg.get_string("train.checkpoint"), comm);
+  check_checkpoint_path(cfg, comm);
   data::Dataset::Options dopt;
   dopt.batch = cfg.get_int("train.batch");
   dopt.seed = std::uint64_t(cfg.get_int("train.seed"));

@@ -2,6 +2,7 @@
 #include "train_common.hpp"
 
 #include "fieldgen/core/error.hpp"
+#include "fieldgen/io/atomic_output.hpp"
 
 #include <Kokkos_Core.hpp>
 
@@ -66,6 +67,11 @@ template <class Real> std::string parameter_hash(const nn::Parameters<Real>& par
   char text[32];
   std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(h));
   return text;
+}
+
+void check_checkpoint_path(const Config& cfg, const Comm& comm) {
+  if (!cfg.get_string("train.checkpoint").empty())
+    io::check_output_path(cfg.get_string("train.checkpoint"), comm);
 }
 
 void check_trained_with(const Config& cfg, const std::string& trained, const std::string& path,

@@ -1,8 +1,10 @@
 // Pieces shared by the training and sampling commands of both methods (FuncDiff and DSD): the
-// learning-rate schedule from the train.* keys, a fingerprint of trained weights, and the check
-// that a sampling run uses the configuration its checkpoint was trained with.
+// learning-rate schedule from the train.* keys, the early check of the checkpoint path, a
+// fingerprint of trained weights, and the check that a sampling run uses the configuration its
+// checkpoint was trained with.
 #pragma once
 
+#include "fieldgen/core/comm.hpp"
 #include "fieldgen/core/config.hpp"
 #include "fieldgen/nn/lr_schedule.hpp"
 #include "fieldgen/nn/parameters.hpp"
@@ -19,6 +21,10 @@ namespace fieldgen::app {
 Config& add_lr_keys(Config& c);
 // The schedule those keys name, for a run of `steps` optimizer steps of `per_epoch` each.
 nn::LrSchedule lr_schedule(const Config& cfg, long steps, long per_epoch);
+
+// Collective. io::check_output_path on train.checkpoint when it is set: called before the data
+// are read, so an unwritable checkpoint fails the run at once, not at the first save.
+void check_checkpoint_path(const Config& cfg, const Comm& comm);
 
 // FNV-1a 64-bit hash of the bytes of the parameter values, as 16 hex digits: a fingerprint of the
 // trained weights for the final log line, so that runs (e.g. straight vs resumed) can be compared

@@ -20,7 +20,7 @@ printf 'P5 not an idx file at all' >bad.idx
 expect_failure() {
   local culprit=$1 out=${OUT:-out.h5}
   shift
-  rm -f out.h5 out.h5.tmp
+  rm -f "$out" "$out.tmp"
   local start=$SECONDS
   timeout 60 "$mpiexec" -np 2 --oversubscribe "$fieldgen" data --output.path="$out" "$@" \
     >stdout.txt 2>stderr.txt
@@ -41,7 +41,7 @@ expect_failure() {
   elif [ $((SECONDS - start)) -gt 20 ]; then
     echo "FAIL ($*): took $((SECONDS - start)) s, expected a failure within 20 s"
     failures=$((failures + 1))
-  elif [ -e out.h5 ] || [ -e out.h5.tmp ]; then
+  elif [ -e "$out" ] || [ -e "$out.tmp" ]; then
     echo "FAIL ($*): an output file was left behind"
     failures=$((failures + 1))
   else
