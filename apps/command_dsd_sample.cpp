@@ -223,6 +223,8 @@ template <class Real> int sample(const Config& cfg) {
                                     cfg.get_bool("sample.final_step") ? dsd::EndAt::Zero
                                                                       : dsd::EndAt::FirstTime);
   sampler.set_mask(frozen);
+  sampler.set_corrector(forward_rate(cfg), int(cfg.get_int("sample.corrector_steps")),
+                        cfg.get_real("sample.corrector_below"));
   const long np = dec.local_size();
   Tensor3<Real> scaled("fieldgen::app::dsd_counts", 1, size_t(nc), size_t(np));
   Vector<Real> t_in("fieldgen::app::dsd_t", 1);

@@ -40,6 +40,7 @@ template <class Real> int train(const Config& cfg) {
   o.seed = std::uint64_t(cfg.get_int("train.seed"));
   o.loss = dsd::parse_rate_loss(cfg.get_string("train.loss"));
   o.class_dropout = cfg.get_int("model.classes") > 0 ? cfg.get_real("train.class_dropout") : 0.0;
+  o.time_importance = cfg.get_real("train.time_importance");
   o.clip = cfg.get_real("train.clip");
   o.ema_decay = cfg.get_real("train.ema_decay");
   o.log_every = cfg.get_int("train.log_every");

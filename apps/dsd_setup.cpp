@@ -50,6 +50,10 @@ Config dsd_config(const std::string& command, const std::string& summary) {
                   {"poisson", "l1"})
       .add_real("train.class_dropout", 0.1,
                 "probability of training an item as unconditional (class models)", 0.0, 1.0)
+      .add_real("train.time_importance", 0.0,
+                "lambda of the time-index draw k ~ (1 - lambda)/T + lambda dt_k/t_T, loss weight "
+                "dt_k/(T p_k) (0: the paper's uniform k)",
+                0.0, 1.0)
       .add_int("train.epochs", 20, "epochs (used when train.steps = 0)", 1, max_int)
       .add_int("train.steps", 0, "optimizer steps; 0 = epochs x batches per epoch", 0, max_int)
       .add_int("train.batch", 32, "global batch size (a multiple of the rank count)", 1, 1L << 30)
@@ -101,6 +105,12 @@ Config dsd_config(const std::string& command, const std::string& summary) {
                 "after the CFL steps reach t_1, one leap from t_1 to 0 with the rates at t_1, "
                 "sending home the units still one hop off (false: stop at t_1 as the reference "
                 "code does)")
+      .add_int("sample.corrector_steps", 0,
+               "corrector leaps (rates r + rho, stationary law q_t; Campbell et al. 2022) after "
+               "each CFL step that lands at t <= sample.corrector_below (0 = none)",
+               0, 1000000)
+      .add_real("sample.corrector_below", 1.0, "largest time at which corrector leaps are taken",
+                0.0, 1e300)
       .add_int("sample.max_steps", 1000000, "error if a batch needs more tau-leap steps", 1,
                max_int)
       .add_int("sample.log_every", 0, "progress line every so many tau-leap steps (0 = never)", 0,

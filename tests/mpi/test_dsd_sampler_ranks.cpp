@@ -1,7 +1,8 @@
 // DSD tau-leaping sampler across ranks: a run split over the ranks of MPI_COMM_WORLD (uniform
 // scatter start, inpainting mask, labels, rates that read the neighbours' counts through a halo
 // exchange) gathered on rank 0 is bit-identical to the same run on rank 0 alone, for a small 2-D
-// lattice with a mask, a 3-D box and a 1024 x 1024 field; mass per (sample, channel) is exact.
+// lattice with a mask (with and without corrector leaps), a 3-D box and a 1024 x 1024 field;
+// mass per (sample, channel) is exact.
 #include <doctest/doctest.h>
 
 #include "fieldgen/core/comm.hpp"
@@ -65,7 +66,7 @@ RateFunction<double> neighbour_rates(const Decomposition& dec, int channels) {
 std::vector<int> run_on(const Decomposition& dec, const std::vector<std::uint8_t>& frozen,
                         const std::vector<std::uint64_t>& samples, const std::vector<int>& labels,
                         const std::vector<long>& mass, int channels, const TimeGrid& times,
-                        double eps) {
+                        double eps, int corrections) {
   const long nb = long(samples.size());
   CountView counts("counts", size_t(nb), size_t(channels), size_t(dec.local_size()));
   // Frozen sites hold a known pattern: 2 units in every channel.
@@ -73,13 +74,14 @@ std::vector<int> run_on(const Decomposition& dec, const std::vector<std::uint8_t
   scatter_uniform(dec, frozen, samples, mass, 77, counts);
   TauLeapSampler<double> sampler(dec, channels, times, eps, 2024);
   sampler.set_mask(frozen);
+  sampler.set_corrector(1.5, corrections, 0.5); // forward rate 1.5 at t <= 0.5
   sampler.run(counts, samples, labels, neighbour_rates(dec, channels), 100000);
   const auto whole = gather_counts(dec, counts);
   return std::vector<int>(whole.data(), whole.data() + whole.size());
 }
 
 void check_ranks_agree(const Grid& grid, const std::vector<std::uint8_t>& frozen, int channels,
-                       const TimeGrid& times, double eps, long nb) {
+                       const TimeGrid& times, double eps, long nb, int corrections = 0) {
   const Comm comm;
   std::vector<std::uint64_t> samples;
   std::vector<int> labels;
@@ -91,11 +93,13 @@ void check_ranks_agree(const Grid& grid, const std::vector<std::uint8_t>& frozen
       mass.push_back(grid.size() / 3 + 17 * b + c);
   }
   const Decomposition split(grid, MPI_COMM_WORLD);
-  const std::vector<int> all = run_on(split, frozen, samples, labels, mass, channels, times, eps);
+  const std::vector<int> all =
+      run_on(split, frozen, samples, labels, mass, channels, times, eps, corrections);
   if (comm.rank() != 0)
     return;
   const Decomposition alone(grid, MPI_COMM_SELF);
-  const std::vector<int> ref = run_on(alone, frozen, samples, labels, mass, channels, times, eps);
+  const std::vector<int> ref =
+      run_on(alone, frozen, samples, labels, mass, channels, times, eps, corrections);
   REQUIRE(all.size() == ref.size());
   long differ = 0;
   for (size_t i = 0; i < ref.size(); ++i)
@@ -126,6 +130,7 @@ TEST_CASE("dsd tau-leaping is bit-identical on any rank count (2-D, mask, labels
     for (long y = 6; y < 11; ++y)
       frozen[size_t(x * 18 + y)] = 1;
   check_ranks_agree(grid, frozen, 2, TimeGrid::logit(20), 0.2, 3);
+  check_ranks_agree(grid, frozen, 2, TimeGrid::logit(20), 0.2, 3, 3);
 }
 
 TEST_CASE("dsd tau-leaping of a 1024 x 1024 field is the same split over ranks as on one") {

@@ -3,7 +3,8 @@
 // kept, uniform law), mass conservation and non-negative counts under adversarial rates with a
 // mask and no-flux edges, independence of batching, rate errors, and the terminal law of a
 // one-unit system driven by its exact reverse rates against the data law, and the final leap from
-// t_1 to 0 that sends the units still one hop off home.
+// t_1 to 0 that sends the units still one hop off home; corrector leaps relax a wrong state to
+// the forward law.
 #include <doctest/doctest.h>
 
 #include "fieldgen/core/error.hpp"
@@ -487,4 +488,54 @@ TEST_CASE("dsd final leap from t_1 to 0 sends the units one hop off home") {
   CHECK(after < before / 5);
   const std::vector<double> hist = site_histogram(leapt);
   CHECK(std::accumulate(hist.begin(), hist.end(), 0.0) == double(n)); // one unit per item
+}
+
+TEST_CASE("dsd corrector leaps with the exact rates relax a wrong state to the forward law") {
+  // Every item starts with its unit on site 0 at t_2 = 0.2, far from q_{t_2}: the CFL steps to
+  // t_1 = 0.1 cannot repair that, the corrector (rates r + exact reverse rates, stationary law
+  // q_{t_1}; for one unit the leap is a discrete chain I + tau (Q + R) with the same stationary
+  // law) must. 600 leaps of tau ~ 0.1 / 24 span ~2.5 time units, ~7 relaxation times 1 / (3 r).
+  OneUnit unit{4, 3, 3.0, {}};
+  const int np = unit.sites();
+  for (int i = 0; i < np; ++i)
+    unit.p0.push_back(1.0 + double((i * 7) % 5) * double((i * 7) % 5));
+  const double z = std::accumulate(unit.p0.begin(), unit.p0.end(), 0.0);
+  for (double& p : unit.p0)
+    p /= z;
+  const Grid grid({unit.nx, unit.ny}, {0, 0}, {1, 1}, {true, false});
+  const Decomposition dec(grid, MPI_COMM_SELF);
+  const TimeGrid times = TimeGrid::power(2, 1.0, 0.2);
+  const long n = 3000;
+  const std::vector<std::uint64_t> samples = sample_ids(n);
+  const auto start = [&]() {
+    CountView c("counts", n, 1, np);
+    auto h = Kokkos::create_mirror_view(c);
+    Kokkos::deep_copy(h, 0);
+    for (long b = 0; b < n; ++b)
+      h(b, 0, 0) = 1;
+    Kokkos::deep_copy(c, h);
+    return c;
+  };
+  const std::vector<double> q1 = unit.law_at(times.t(1), {});
+
+  const CountView plain = start();
+  TauLeapSampler<double> predictor(dec, 1, times, 0.1, 31, EndAt::FirstTime);
+  const TauLeapStats sp = predictor.run(plain, samples, {}, unit.exact_rates(), 100000);
+  const ChiSquare without = chi_square(site_histogram(plain), q1, double(n));
+
+  const CountView corrected = start();
+  TauLeapSampler<double> sampler(dec, 1, times, 0.1, 31, EndAt::FirstTime);
+  sampler.set_corrector(unit.r, 600, times.t(1)); // leaps at t_1 only
+  const TauLeapStats sc = sampler.run(corrected, samples, {}, unit.exact_rates(), 100000);
+  const std::vector<double> hist = site_histogram(corrected);
+  const ChiSquare with = chi_square(hist, q1, double(n));
+  CAPTURE(without.stat);
+  CAPTURE(with.stat);
+  CHECK(sc.steps == sp.steps + 600);
+  CHECK(sampler.clocks()[0] == times.t(1));
+  CHECK(std::accumulate(hist.begin(), hist.end(), 0.0) == double(n));
+  CHECK(with.dof == np - 1);
+  CHECK(with.stat < chi2_999(with.dof));
+  CHECK(without.stat > 10 * chi2_999(without.dof));
+  CHECK_THROWS_AS(sampler.set_corrector(0.0, 1, 1.0), Error);
 }

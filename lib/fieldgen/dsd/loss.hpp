@@ -42,8 +42,8 @@ public:
   RateLoss(const Grid& grid, RateLossKind kind);
 
   // n [batch][C][points], target [batch][C][2d][points], rho [batch][C * 2d][points] (UFno's
-  // layout), dt [batch] = t_k - t_{k-1} per item. Returns the batch-mean loss and writes its
-  // gradient with respect to rho into grad (shaped like rho).
+  // layout), dt [batch] = the time weight per item (t_k - t_{k-1}, or TimeIndexSampler's weight).
+  // Returns the batch-mean loss and writes its gradient with respect to rho into grad.
   double value_and_grad(const CountView& n, const RateView<Real>& target, const Tensor3<Real>& rho,
                         const std::vector<double>& dt, const Tensor3<Real>& grad);
 

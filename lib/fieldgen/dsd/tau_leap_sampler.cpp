@@ -62,6 +62,16 @@ template <class Real> void TauLeapSampler<Real>::set_mask(const std::vector<std:
 }
 
 template <class Real>
+void TauLeapSampler<Real>::set_corrector(double forward_rate, int steps, double below) {
+  require(forward_rate > 0.0 && std::isfinite(forward_rate),
+          "dsd::TauLeapSampler: corrector forward rate ", forward_rate, " (need > 0)");
+  require(steps >= 0, "dsd::TauLeapSampler: corrector steps ", steps, " (need >= 0)");
+  corrector_rate_ = forward_rate;
+  corrector_steps_ = steps;
+  corrector_below_ = below;
+}
+
+template <class Real>
 void TauLeapSampler<Real>::begin(const std::vector<std::uint64_t>& samples,
                                  const std::vector<int>& labels) {
   require(labels.empty() || labels.size() == samples.size(), "dsd::TauLeapSampler: ", labels.size(),
@@ -70,6 +80,8 @@ void TauLeapSampler<Real>::begin(const std::vector<std::uint64_t>& samples,
   labels_ = labels;
   t_.assign(samples.size(), times_.t(times_.steps()));
   tau_.assign(samples.size(), 0.0);
+  corrections_left_.assign(samples.size(), 0);
+  corrector_tau_.assign(samples.size(), 0.0);
   step_ = 0;
   stats_ = TauLeapStats{};
   stats_.min_tau = std::numeric_limits<double>::infinity();
@@ -100,6 +112,15 @@ bool TauLeapSampler<Real>::step(const CountView& counts, const RateFunction<Real
     t = std::max(t, t_first);
   rates(counts, t_eval, labels_, rates_);
 
+  // Per item, the forward rate added to every open direction: r for a corrector leap, else 0.
+  auto extra = Kokkos::View<double*, MemSpace>("fieldgen::dsd::sample_extra_rate", size_t(nb));
+  {
+    auto extra_h = Kokkos::create_mirror_view(extra);
+    for (long b = 0; b < nb; ++b)
+      extra_h(b) = corrections_left_[size_t(b)] > 0 ? corrector_rate_ : 0.0;
+    Kokkos::deep_copy(extra, extra_h);
+  }
+
   // Largest site total of open-direction rates over occupied sites, per item; a negative, NaN or
   // infinite rate there makes it +infinity (reported below on every rank alike).
   // One team per item, a max-reduction over its (channel, site) entries.
@@ -124,7 +145,7 @@ bool TauLeapSampler<Real>::step(const CountView& counts, const RateFunction<Real
               for (int v = 0; v < nd; ++v)
                 if (!(closed(p) >> v & 1u)) {
                   const double r = double(rho(b, c, v, p));
-                  s += r >= 0.0 && r <= largest ? r : inf;
+                  s += r >= 0.0 && r <= largest ? r + extra(b) : inf;
                 }
               acc = s > acc ? s : acc;
             },
@@ -136,8 +157,8 @@ bool TauLeapSampler<Real>::step(const CountView& counts, const RateFunction<Real
   FIELDGEN_MPI_CHECK(
       MPI_Allreduce(MPI_IN_PLACE, smax.data(), int(nb), MPI_DOUBLE, MPI_MAX, comm_.get()));
 
-  // Per-item step: the CFL limit eps / max S, cut to land exactly on t_1; from t_1 the final
-  // leap to 0 (EndAt::Zero, see the header).
+  // Per-item step: a pending corrector leap at the held clock, or the CFL limit eps / max S, cut
+  // to land exactly on t_1; from t_1 the final leap to 0 (EndAt::Zero, see the header).
   auto taus = Kokkos::View<double*, MemSpace>("fieldgen::dsd::sample_tau", size_t(nb));
   auto ids = Kokkos::View<std::uint64_t*, MemSpace>("fieldgen::dsd::sample_ids", size_t(nb));
   auto taus_h = Kokkos::create_mirror_view(taus);
@@ -148,7 +169,8 @@ bool TauLeapSampler<Real>::step(const CountView& counts, const RateFunction<Real
     double& t = t_[size_t(b)];
     double& tau = tau_[size_t(b)];
     tau = 0.0;
-    if (t <= t_end) {
+    int& corrections = corrections_left_[size_t(b)];
+    if (corrections == 0 && t <= t_end) {
       taus_h(b) = 0.0;
       continue;
     }
@@ -159,18 +181,24 @@ bool TauLeapSampler<Real>::step(const CountView& counts, const RateFunction<Real
                          ErrorScope::Collective);
     const double rest = t - t_first;
     const double cfl = smax[size_t(b)] > 0.0 ? tolerance_ / smax[size_t(b)] : rest;
-    if (t <= t_first) {
+    if (corrections > 0) {
+      // One leap size for all leaps at this clock, set by the first: a state-dependent tau would
+      // bias the stationary law (a state y held ~1 / tau(y) leaps is over-weighted by that).
+      double& tc = corrector_tau_[size_t(b)];
+      if (corrections == corrector_steps_)
+        tc = smax[size_t(b)] > 0.0 ? tolerance_ / smax[size_t(b)] : 0.0; // 0: nothing can move
+      tau = tc;
+      --corrections;
+    } else if (t <= t_first) {
       tau = t;
       t = 0.0;
-    } else if (cfl >= rest) {
-      tau = rest;
-      t = t_first;
-      running = running || t_end < t_first;
     } else {
-      tau = cfl;
-      t -= cfl;
-      running = true;
+      tau = std::min(cfl, rest);
+      t = cfl >= rest ? t_first : t - cfl;
+      if (t <= corrector_below_)
+        corrections = corrector_steps_;
     }
+    running = running || t > t_end || corrections > 0;
     taus_h(b) = tau;
     stats_.min_tau = std::min(stats_.min_tau, tau);
     stats_.max_rate = std::max(stats_.max_rate, smax[size_t(b)]);
@@ -205,7 +233,7 @@ bool TauLeapSampler<Real>::step(const CountView& counts, const RateFunction<Real
         double w[2 * Grid::max_dim];
         double s = 0.0;
         for (int v = 0; v < nd; ++v) {
-          w[v] = (shut >> v & 1u) ? 0.0 : double(rho(b, c, v, p));
+          w[v] = (shut >> v & 1u) ? 0.0 : double(rho(b, c, v, p)) + extra(b);
           s += w[v];
         }
         if (s <= 0.0)

@@ -33,6 +33,16 @@
 // r t K_t(0)/K_t(1) = 1 - O(r t), any other unit O(r t)), so movers ~ Binomial(n, min(1, t_1 S))
 // split by rho_v / S sends the displaced units home: the Euler step of [0, t_1], exact to first
 // order in r t_1.
+//
+// Corrector leaps (optional, set_corrector; Campbell et al., NeurIPS 2022, Sec. 4.2 and Prop. 4):
+// the forward generator plus the time reversal, per-unit rates r + rho_v on every open direction,
+// has the forward marginal q_t as its stationary law, so leaps with it at a fixed t pull a state
+// that drifted off q_t (tau-leap and model error) back towards it. After every CFL step that
+// lands at t <= `below` (t_1 included, the final leap excluded) the item takes `steps` such leaps
+// with its clock held, all of tau = eps / max S' (S' = sum over open directions of r + rho_v) of
+// the first one: a fixed leap makes the chain I + tau (Q + R) stationary for q_t exactly where
+// tau S' <= 1 (movers ~ Binomial(n, min(1, tau S'))); a per-leap CFL step would over-weight the
+// states of small S'.
 #pragma once
 
 #include "fieldgen/core/comm.hpp"
@@ -76,6 +86,9 @@ public:
   // on every rank; empty clears the mask). Frozen sites keep their counts; no unit crosses an
   // edge that touches one.
   void set_mask(const std::vector<std::uint8_t>& frozen);
+  // Corrector leaps (see above): forward_rate r > 0, steps >= 0 per CFL step (0: none) at the
+  // times t <= below.
+  void set_corrector(double forward_rate, int steps, double below);
 
   // Starts a run for batch items with global sample indices samples[b] and labels[b] (empty or
   // one per item); every clock is set to t_T.
@@ -106,12 +119,16 @@ private:
   double tolerance_;
   std::uint64_t seed_;
   EndAt end_;
+  double corrector_rate_ = 0.0, corrector_below_ = 0.0;
+  int corrector_steps_ = 0;
   Halo<std::int32_t> halo_;
   // Bit v set: direction v of the local site is closed (boundary or mask edge).
   Kokkos::View<std::uint8_t*, MemSpace> closed_;
   std::vector<std::uint64_t> samples_;
   std::vector<int> labels_;
   std::vector<double> t_, tau_;
+  std::vector<int> corrections_left_; // corrector leaps still to take at the item's clock
+  std::vector<double> corrector_tau_; // their leap size
   long step_ = 0;
   TauLeapStats stats_;
   RateView<Real> rates_;

@@ -32,7 +32,7 @@ Trainer<Real>::Trainer(nn::UFno<Real>& model, nn::Parameters<Real>& params, doub
       options_(options), comm_(comm.get()), parallel_(comm.get()),
       adam_(initialise(model, params, parallel_, options.seed), options.adam),
       ema_(params, options.ema_decay, options.ema_warmup), loss_(data.meta().grid(), options.loss),
-      k_rng_(options.seed, purpose_id("dsd.train.k")),
+      k_sampler_(times, options.time_importance), k_rng_(options.seed, purpose_id("dsd.train.k")),
       drop_rng_(options.seed, purpose_id("dsd.train.drop")) {
   const io::FieldMeta& meta = data.meta();
   const nn::UFnoConfig& mc = model.config();
@@ -77,7 +77,7 @@ template <class Real> void Trainer<Real>::save(const std::string& path) const {
 }
 
 template <class Real> double Trainer<Real>::train_step() {
-  const long b = data_.local_batch(), T = times_.steps();
+  const long b = data_.local_batch();
   const auto step = std::uint32_t(step_);
   const std::uint64_t first = std::uint64_t(comm_.rank()) * std::uint64_t(b); // in the batch
   const nn::UFnoConfig& mc = model_.config();
@@ -95,10 +95,11 @@ template <class Real> double Trainer<Real>::train_step() {
     auto l_host = Kokkos::create_mirror_view(labels_);
     for (long i = 0; i < b; ++i) {
       const std::uint64_t g = first + std::uint64_t(i);
-      const int k = int(std::min(T, 1 + long(k_rng_.uniform(g, step) * double(T))));
+      const TimeIndexSampler::Draw d = k_sampler_.draw(k_rng_.uniform(g, step));
+      const int k = d.k;
       ks[size_t(i)] = k;
       draws[size_t(i)] = std::uint64_t(step_) * std::uint64_t(data_.global_batch()) + g;
-      dt[size_t(i)] = times_.t(k) - times_.t(k - 1);
+      dt[size_t(i)] = d.weight;
       t_host(i) = Real(times_.t(k));
       const std::int64_t label = labels[size_t(i)];
       if (mc.classes > 0 && (label < 0 || label >= mc.classes))

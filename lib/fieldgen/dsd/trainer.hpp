@@ -1,12 +1,13 @@
 // Trainer: data-parallel training of the DSD rate network (DESIGN.md "Discrete spatial
 // diffusion"; the loop of funcdiff/trainer.hpp). Per optimizer step s:
 //   read this rank's share of global batch s (Dataset: counts and, for a class-conditional model,
-//   labels); for the item at global position g of the batch draw the time index
-//   k ~ U{1..T} from CounterRng(seed, "dsd.train.k") at (g, s) and, with class dropout p, replace
+//   labels); for the item at global position g of the batch draw the time index k and its loss
+//   weight (TimeIndexSampler: k ~ U{1..T}, weight t_k - t_{k-1}, or importance sampled) from
+//   CounterRng(seed, "dsd.train.k") at (g, s) and, with class dropout p, replace
 //   its label by the unconditional one when CounterRng(seed, "dsd.train.drop") at (g, s) < p;
 //   diffuse it exactly to t_k (ForwardSampler, draw id s B + g, so n_t and the targets R depend
 //   on the seed, the step and g only, never on the rank count); forward the network on
-//   (n_t, t_k, label); rate loss (loss.hpp) weighted by t_k - t_{k-1}; backward; one
+//   (n_t, t_k, label); rate loss (loss.hpp) times the weight; backward; one
 //   DataParallel::average_gradients; the rank-mean loss is checked (NumericError naming the step
 //   on NaN/inf, before any update, so the last checkpoint stays the last good state); optional
 //   gradient clipping; Adam with lr = LrSchedule(s); EMA update.
@@ -18,6 +19,7 @@
 #include "fieldgen/data/dataset.hpp"
 #include "fieldgen/dsd/forward_sampler.hpp"
 #include "fieldgen/dsd/loss.hpp"
+#include "fieldgen/dsd/time_index_sampler.hpp"
 #include "fieldgen/nn/adam.hpp"
 #include "fieldgen/nn/data_parallel.hpp"
 #include "fieldgen/nn/ema.hpp"
@@ -34,14 +36,15 @@ struct TrainOptions {
   long steps = 1000;      // total optimizer steps of the run (resumed runs included)
   std::uint64_t seed = 1; // keys the time indices, forward draws and class dropout
   RateLossKind loss = RateLossKind::Poisson;
-  double class_dropout = 0;  // probability of training an item as unconditional
-  double clip = 0;           // gradient-norm clipping threshold; 0 = off
-  double ema_decay = 0.999;  // EMA of the weights (used for sampling)
-  bool ema_warmup = true;    // nn::Ema warm-up
-  long log_every = 100;      // progress line every so many steps (0 = never)
-  std::string checkpoint;    // checkpoint path ("" = none)
-  long checkpoint_every = 0; // also every so many steps (0 = only at the end)
-  std::string config;        // effective configuration text, stored in checkpoints
+  double class_dropout = 0;   // probability of training an item as unconditional
+  double time_importance = 0; // lambda of TimeIndexSampler (0: the paper's k ~ U{1..T})
+  double clip = 0;            // gradient-norm clipping threshold; 0 = off
+  double ema_decay = 0.999;   // EMA of the weights (used for sampling)
+  bool ema_warmup = true;     // nn::Ema warm-up
+  long log_every = 100;       // progress line every so many steps (0 = never)
+  std::string checkpoint;     // checkpoint path ("" = none)
+  long checkpoint_every = 0;  // also every so many steps (0 = only at the end)
+  std::string config;         // effective configuration text, stored in checkpoints
   nn::AdamOptions adam;
 };
 
@@ -92,6 +95,7 @@ private:
   nn::Adam<Real> adam_;
   nn::Ema<Real> ema_;
   RateLoss<Real> loss_;
+  TimeIndexSampler k_sampler_;
   CounterRng k_rng_, drop_rng_;
   long step_ = 0;
   CountView x0_, nt_;
