@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `fieldgen dsd-sample` end to end on a tiny rate network (3 training steps on 16x16
 # microstructures): unconditional sampling on a 32x32 lattice (larger than the training one),
-# mass-factor conditioning, inpainting with a mask file, and the forward-noised start, each at 1
+# mass-factor conditioning, inpainting with a mask file, the forward-noised start with and without
+# corrector leaps, each at 1
 # rank and at 2 ranks split by samples and by lattice, with the same counts hash (bit-identical
 # fields); every run must report that every
 # sample has its requested mass, and `fieldgen eval` must find no mass violation in the inpainted
@@ -38,7 +39,8 @@ sample=("${tiny[@]}" --sample.checkpoint=ck.h5 --sample.tolerance=0.5)
 cases=("plain:--sample.count=3 --sample.batch=2 --sample.shape=32x32 --sample.log_every=10"
   "factor:--sample.count=3 --sample.mass_factor=1.15"
   "inpaint:--sample.count=2 --sample.mask=mask.h5 --sample.known=3 --sample.mass=40"
-  "noised:--sample.count=3 --sample.init=data")
+  "noised:--sample.count=3 --sample.init=data"
+  "corrected:--sample.count=3 --sample.init=data --sample.corrector_steps=2 --sample.corrector_below=0.3")
 for c in "${cases[@]}"; do
   name=${c%%:*}
   read -r -a args <<<"${c#*:}"
@@ -61,6 +63,9 @@ grep -q "samples 0..1: step 10, t = " plain2lattice.txt || fail "no progress lin
 p=$(grep -o "counts hash [0-9a-f]*" plain1samples.txt)
 f=$(grep -o "counts hash [0-9a-f]*" factor1samples.txt)
 [ "$p" != "$f" ] || fail "different runs give the same hash"
+n=$(grep -o "counts hash [0-9a-f]*" noised1samples.txt)
+c=$(grep -o "counts hash [0-9a-f]*" corrected1samples.txt)
+[ "$n" != "$c" ] || fail "corrector leaps left the samples unchanged"
 
 run 1 eval --eval.generated=inpaint2lattice.h5 --eval.reference=data.h5 >eval.txt 2>&1 ||
   fail "eval of the inpainted samples: $(cat eval.txt)"
@@ -81,7 +86,8 @@ expect_config_error "sample.init" --sample.init=data --sample.shape=32x32
 expect_config_error "sample.mass" --sample.mass=1,2
 
 run 1 dsd-sample --help >help.txt 2>&1 || fail "--help"
-for key in sample.mask sample.mass sample.label sample.shape sample.tolerance; do
+for key in sample.mask sample.mass sample.label sample.shape sample.tolerance \
+  sample.corrector_steps sample.corrector_below; do
   grep -q -- "--$key" help.txt || fail "--help does not list $key"
 done
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `fieldgen dsd-train` end to end on a few quantised Fashion-MNIST images with labels (skipped
 # when the Debian package dataset-fashion-mnist is not installed): a class-conditional run of
-# 6 steps and one of 3 steps + resume to 6 give the same parameter hash, at 1 and at 2 ranks;
+# 6 steps and one of 3 steps + resume to 6 give the same parameter hash, at 1 and at 2 ranks (and
+# with importance-sampled time indices, whose parameters differ);
 # the loss curve is logged; class-conditional samples take the masses of training images of their
 # own class; a continuous (non-count) file, a lattice not divisible by
 # 2^model.levels and a mismatched checkpoint are refused with errors naming the cause.
@@ -52,6 +53,18 @@ for np in 1 2; do
     fail "np $np: straight hash '$straight' != resumed '$resumed'"
   fi
 done
+# Importance-sampled time indices (train.time_importance): other parameters than k ~ U{1..T},
+# and a resumed run still equals the straight one.
+uniform=$straight
+run 2 dsd-train "${small[@]}" --train.steps=6 --train.time_importance=0.5 \
+  --train.checkpoint=i.h5 || fail "importance straight"
+importance=$(hash_of)
+run 2 dsd-train "${small[@]}" --train.steps=3 --train.time_importance=0.5 \
+  --train.checkpoint=j.h5 || fail "importance first"
+run 2 dsd-train "${small[@]}" --train.steps=6 --train.time_importance=0.5 --train.resume=j.h5 \
+  --train.checkpoint=k.h5 || fail "importance resumed"
+[ -n "$importance" ] && [ "$importance" = "$(hash_of)" ] && [ "$importance" != "$uniform" ] ||
+  fail "importance sampling: straight '$importance', resumed '$(hash_of)', uniform '$uniform'"
 
 # Class-conditional sampling from that model: sample g (label g mod 10) takes the mass of the
 # (g div 10)-th training image of its class, not of image g (a sandal gets a sandal's ink).
