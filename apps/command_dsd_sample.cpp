@@ -10,7 +10,8 @@
 // Output: a field file of kind "counts" written atomically, with /labels for class-conditional
 // runs and /requested_mass [N, C] (int64): the total mass each sample was asked to have (the
 // requested free-region mass plus the frozen sites' known mass), which `fieldgen eval` checks
-// sample by sample; optionally (sample.terminal_output) the starting configurations.
+// sample by sample; optionally (sample.guidance) classifier-free guidance of the class; optionally
+// (sample.terminal_output) the starting configurations.
 #include "commands.hpp"
 #include "dsd_setup.hpp"
 
@@ -19,6 +20,7 @@
 #include "fieldgen/core/timer.hpp"
 #include "fieldgen/data/sharding.hpp"
 #include "fieldgen/dsd/count_blocks.hpp"
+#include "fieldgen/dsd/guidance.hpp"
 #include "fieldgen/dsd/initial_state.hpp"
 #include "fieldgen/dsd/tau_leap_sampler.hpp"
 #include "fieldgen/io/field_file.hpp"
@@ -225,6 +227,15 @@ template <class Real> int sample(const Config& cfg) {
   sampler.set_mask(frozen);
   sampler.set_corrector(forward_rate(cfg), int(cfg.get_int("sample.corrector_steps")),
                         cfg.get_real("sample.corrector_below"));
+  // Classifier-free guidance: each rate evaluation runs the batch twice through the network,
+  // with the samples' labels and with the unconditional label, and combines the two
+  // (dsd::guided_rates).
+  const double guidance = cfg.get_real("sample.guidance");
+  if (guidance != 0.0 && (classes == 0 || label_text == "none"))
+    throw ConfigError(cat("sample.guidance = ", guidance,
+                          " needs class labels: a model with model.classes > 0 and "
+                          "sample.label = cycle or a class"));
+  const long copies = guidance != 0.0 ? 2 : 1;
   const long np = dec.local_size();
   Tensor3<Real> scaled("fieldgen::app::dsd_counts", 1, size_t(nc), size_t(np));
   Vector<Real> t_in("fieldgen::app::dsd_t", 1);
@@ -232,31 +243,36 @@ template <class Real> int sample(const Config& cfg) {
   const dsd::RateFunction<Real> rates = [&](const dsd::CountView& n, const std::vector<double>& t,
                                             const std::vector<int>& labels,
                                             const dsd::RateView<Real>& rho) {
-    const long nb = long(n.extent(0));
-    if (long(scaled.extent(0)) != nb) {
-      scaled = Tensor3<Real>("fieldgen::app::dsd_counts", size_t(nb), size_t(nc), size_t(np));
-      t_in = Vector<Real>("fieldgen::app::dsd_t", size_t(nb));
-      labels_in = Kokkos::View<std::int32_t*, MemSpace>("fieldgen::app::dsd_labels", size_t(nb));
+    const long nb = long(n.extent(0)), rows = copies * nb;
+    if (long(scaled.extent(0)) != rows) {
+      scaled = Tensor3<Real>("fieldgen::app::dsd_counts", size_t(rows), size_t(nc), size_t(np));
+      t_in = Vector<Real>("fieldgen::app::dsd_t", size_t(rows));
+      labels_in = Kokkos::View<std::int32_t*, MemSpace>("fieldgen::app::dsd_labels", size_t(rows));
     }
     const auto x = scaled;
+    const long one = long(n.size()); // the counts of one copy of the batch
     Kokkos::parallel_for(
         "fieldgen::app::dsd_counts_to_real", Kokkos::RangePolicy<ExecSpace>(0, long(x.size())),
-        KOKKOS_LAMBDA(long i) { x.data()[i] = Real(n.data()[i]); });
+        KOKKOS_LAMBDA(long i) { x.data()[i] = Real(n.data()[i % one]); });
     auto t_h = Kokkos::create_mirror_view(t_in);
     auto l_h = Kokkos::create_mirror_view(labels_in);
-    for (long b = 0; b < nb; ++b) {
-      t_h(b) = Real(t[size_t(b)]);
-      l_h(b) = labels[size_t(b)];
+    for (long r = 0; r < rows; ++r) {
+      t_h(r) = Real(t[size_t(r % nb)]);
+      l_h(r) = r < nb ? labels[size_t(r)] : int(classes); // second copy: unconditional row
     }
     Kokkos::deep_copy(t_in, t_h);
     Kokkos::deep_copy(labels_in, l_h);
     const Tensor3<Real> out = model.net->forward(model.params, scaled, t_in, labels_in);
-    require(out.size() == rho.size(), "dsd-sample: the network gives ", out.size(),
-            " rates, the sampler wants ", rho.size());
-    Kokkos::parallel_for(
-        "fieldgen::app::dsd_rates", Kokkos::RangePolicy<ExecSpace>(0, long(rho.size())),
-        KOKKOS_LAMBDA(long i) { rho.data()[i] = out.data()[i]; });
-    Kokkos::fence();
+    require(out.size() == size_t(copies) * rho.size(), "dsd-sample: the network gives ", out.size(),
+            " rates, the sampler wants ", size_t(copies) * rho.size());
+    const dsd::RateView<Real> cond(out.data(), rho.extent(0), rho.extent(1), rho.extent(2),
+                                   rho.extent(3));
+    if (copies == 2) {
+      const dsd::RateView<Real> uncond(out.data() + rho.size(), rho.extent(0), rho.extent(1),
+                                       rho.extent(2), rho.extent(3));
+      dsd::guided_rates(cond, uncond, guidance, rho);
+    } else
+      Kokkos::deep_copy(rho, cond);
   };
 
   // Output file: rank 0 writes the gathered samples batch by batch.

@@ -111,6 +111,10 @@ Config dsd_config(const std::string& command, const std::string& summary) {
                0, 1000000)
       .add_real("sample.corrector_below", 1.0, "largest time at which corrector leaps are taken",
                 0.0, 1e300)
+      .add_real("sample.guidance", 0.0,
+                "classifier-free guidance weight w: rates rho_class^(1+w) rho_uncond^(-w) "
+                "(2 network passes per step; 0 = off; needs class labels and label dropout)",
+                -1.0, 100.0)
       .add_int("sample.max_steps", 1000000, "error if a batch needs more tau-leap steps", 1,
                max_int)
       .add_int("sample.log_every", 0, "progress line every so many tau-leap steps (0 = never)", 0,

@@ -87,7 +87,7 @@ expect_config_error "sample.mass" --sample.mass=1,2
 
 run 1 dsd-sample --help >help.txt 2>&1 || fail "--help"
 for key in sample.mask sample.mass sample.label sample.shape sample.tolerance \
-  sample.corrector_steps sample.corrector_below; do
+  sample.corrector_steps sample.corrector_below sample.guidance; do
   grep -q -- "--$key" help.txt || fail "--help does not list $key"
 done
 

@@ -3,6 +3,7 @@
 # when the Debian package dataset-fashion-mnist is not installed): a class-conditional run of
 # 6 steps and one of 3 steps + resume to 6 give the same parameter hash, at 1 and at 2 ranks (and
 # with importance-sampled time indices, whose parameters differ);
+# classifier-free guidance at w = 0 leaves the samples unchanged and at w = 2 is rank-independent;
 # the loss curve is logged; class-conditional samples take the masses of training images of their
 # own class; a continuous (non-count) file, a lattice not divisible by
 # 2^model.levels and a mismatched checkpoint are refused with errors naming the cause.
@@ -87,6 +88,34 @@ PY
   failures=$((failures + 1))
 else
   echo "ok   (class-conditional samples have the masses of training images of their class)"
+fi
+
+# Classifier-free guidance (sample.guidance): w = 0 gives the unguided fields bit for bit, w = 2
+# other fields with the same exact masses, the same on 1 rank and on 2 (whole samples per rank);
+# guidance without class labels is a config error naming the key.
+counts_hash() { grep -ho "counts hash [0-9a-f]*" stdout.txt stderr.txt; }
+guided=("${small[@]}" --sample.checkpoint=a1.h5 --sample.count=4 --sample.batch=4
+  --sample.tolerance=1)
+run 1 dsd-sample "${guided[@]}" --sample.label=cycle --sample.output=g0.h5 || fail "unguided sample"
+unguided=$(counts_hash)
+run 1 dsd-sample "${guided[@]}" --sample.label=cycle --sample.guidance=0 --sample.output=g1.h5 || fail "w = 0"
+[ -n "$unguided" ] && [ "$unguided" = "$(counts_hash)" ] || fail "w = 0 changed the samples"
+run 1 dsd-sample "${guided[@]}" --sample.label=cycle --sample.guidance=2 --sample.output=g2.h5 || fail "w = 2, np 1"
+w2=$(counts_hash)
+grep -q "every sample has its requested mass" stdout.txt stderr.txt || fail "w = 2: mass"
+run 2 dsd-sample "${guided[@]}" --sample.label=cycle --sample.guidance=2 --sample.output=g3.h5 || fail "w = 2, np 2"
+if [ -n "$w2" ] && [ "$w2" = "$(counts_hash)" ] && [ "$w2" != "$unguided" ]; then
+  echo "ok   (guidance: w = 0 unchanged, w = 2 differs, 1 rank = 2 ranks: $w2)"
+else
+  fail "guidance: unguided '$unguided', w = 2 np 1 '$w2', np 2 '$(counts_hash)'"
+fi
+if run 1 dsd-sample "${guided[@]}" --sample.label=none --sample.guidance=1 \
+  --sample.output=g4.h5; then
+  fail "guidance without labels was accepted"
+elif grep -q "sample.guidance" stdout.txt stderr.txt && [ ! -e g4.h5 ]; then
+  echo "ok   (guidance without labels refused)"
+else
+  fail "guidance without labels: the error does not name sample.guidance"
 fi
 
 run 1 data --data.kind=grf --data.n=8 --data.shape=16,16 --output.path=grf.h5 || fail "grf data"
