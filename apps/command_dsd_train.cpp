@@ -35,18 +35,10 @@ template <class Real> int train(const Config& cfg) {
   const dsd::TimeGrid times = make_time_grid(cfg);
 
   dsd::TrainOptions o;
-  o.steps = cfg.get_int("train.steps") > 0 ? cfg.get_int("train.steps")
-                                           : cfg.get_int("train.epochs") * data.batches_per_epoch();
-  o.seed = std::uint64_t(cfg.get_int("train.seed"));
+  set_loop_options(cfg, data.batches_per_epoch(), o);
   o.loss = dsd::parse_rate_loss(cfg.get_string("train.loss"));
   o.class_dropout = cfg.get_int("model.classes") > 0 ? cfg.get_real("train.class_dropout") : 0.0;
   o.time_importance = cfg.get_real("train.time_importance");
-  o.clip = cfg.get_real("train.clip");
-  o.ema_decay = cfg.get_real("train.ema_decay");
-  o.log_every = cfg.get_int("train.log_every");
-  o.checkpoint = cfg.get_string("train.checkpoint");
-  o.checkpoint_every = cfg.get_int("train.checkpoint_every");
-  o.config = cfg.effective_text();
   dsd::Trainer<Real> trainer(*model.net, model.params, forward_rate(cfg), times, data,
                              lr_schedule(cfg, o.steps, data.batches_per_epoch()), o, comm);
   if (!cfg.get_string("train.resume").empty())

@@ -44,16 +44,8 @@ template <class Real> int train(Config& cfg) {
   params.allocate();
 
   funcdiff::TrainOptions o;
-  o.steps = cfg.get_int("train.steps") > 0 ? cfg.get_int("train.steps")
-                                           : cfg.get_int("train.epochs") * data.batches_per_epoch();
-  o.seed = std::uint64_t(cfg.get_int("train.seed"));
+  set_loop_options(cfg, data.batches_per_epoch(), o);
   o.elbo = cfg.get_bool("train.elbo");
-  o.clip = cfg.get_real("train.clip");
-  o.ema_decay = cfg.get_real("train.ema_decay");
-  o.log_every = cfg.get_int("train.log_every");
-  o.checkpoint = cfg.get_string("train.checkpoint");
-  o.checkpoint_every = cfg.get_int("train.checkpoint_every");
-  o.config = cfg.effective_text();
   funcdiff::Trainer<Real> trainer(model.denoiser(), params, *noise.measure, schedule, data,
                                   lr_schedule(cfg, o.steps, data.batches_per_epoch()), o, comm);
   if (!cfg.get_string("train.resume").empty())

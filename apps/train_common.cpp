@@ -36,6 +36,18 @@ std::map<std::string, std::string> parse_effective(const std::string& text) {
   return values;
 }
 
+void set_loop_options(const Config& cfg, long per_epoch, nn::TrainLoopOptions& o) {
+  o.steps = cfg.get_int("train.steps") > 0 ? cfg.get_int("train.steps")
+                                           : cfg.get_int("train.epochs") * per_epoch;
+  o.seed = std::uint64_t(cfg.get_int("train.seed"));
+  o.clip = cfg.get_real("train.clip");
+  o.ema_decay = cfg.get_real("train.ema_decay");
+  o.log_every = cfg.get_int("train.log_every");
+  o.checkpoint = cfg.get_string("train.checkpoint");
+  o.checkpoint_every = cfg.get_int("train.checkpoint_every");
+  o.config = cfg.effective_text();
+}
+
 Config& add_lr_keys(Config& c) {
   return c.add_real("train.lr", 1e-3, "Adam learning rate", 0.0, 1e300)
       .add_choice("train.lr_schedule", "step",

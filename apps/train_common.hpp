@@ -1,13 +1,14 @@
 // Pieces shared by the training and sampling commands of both methods (FuncDiff and DSD): the
-// learning-rate schedule from the train.* keys, the early check of the checkpoint path, a
-// fingerprint of trained weights, and the check that a sampling run uses the configuration its
-// checkpoint was trained with.
+// learning-rate schedule and the training-loop options from the train.* keys, the early check of
+// the checkpoint path, a fingerprint of trained weights, and the check that a sampling run uses the
+// configuration its checkpoint was trained with.
 #pragma once
 
 #include "fieldgen/core/comm.hpp"
 #include "fieldgen/core/config.hpp"
 #include "fieldgen/nn/lr_schedule.hpp"
 #include "fieldgen/nn/parameters.hpp"
+#include "fieldgen/nn/train_loop_options.hpp"
 
 #include <cstdint>
 #include <map>
@@ -21,6 +22,10 @@ namespace fieldgen::app {
 Config& add_lr_keys(Config& c);
 // The schedule those keys name, for a run of `steps` optimizer steps of `per_epoch` each.
 nn::LrSchedule lr_schedule(const Config& cfg, long steps, long per_epoch);
+
+// The loop options of the train.* keys (steps: train.steps, else train.epochs x per_epoch; seed,
+// clip, ema_decay, log_every, checkpoint, checkpoint_every) and the effective configuration.
+void set_loop_options(const Config& cfg, long per_epoch, nn::TrainLoopOptions& o);
 
 // Collective. io::check_output_path on train.checkpoint when it is set: called before the data
 // are read, so an unwritable checkpoint fails the run at once, not at the first save.

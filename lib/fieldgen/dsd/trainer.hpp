@@ -24,6 +24,7 @@
 #include "fieldgen/nn/data_parallel.hpp"
 #include "fieldgen/nn/ema.hpp"
 #include "fieldgen/nn/lr_schedule.hpp"
+#include "fieldgen/nn/train_loop_options.hpp"
 #include "fieldgen/nn/ufno.hpp"
 
 #include <cstdint>
@@ -32,20 +33,12 @@
 
 namespace fieldgen::dsd {
 
-struct TrainOptions {
-  long steps = 1000;      // total optimizer steps of the run (resumed runs included)
-  std::uint64_t seed = 1; // keys the time indices, forward draws and class dropout
+// The loop options (steps, seed: keys the time indices, forward draws and class dropout) and
+// the rate loss.
+struct TrainOptions : nn::TrainLoopOptions {
   RateLossKind loss = RateLossKind::Poisson;
   double class_dropout = 0;   // probability of training an item as unconditional
   double time_importance = 0; // lambda of TimeIndexSampler (0: the paper's k ~ U{1..T})
-  double clip = 0;            // gradient-norm clipping threshold; 0 = off
-  double ema_decay = 0.999;   // EMA of the weights (used for sampling)
-  bool ema_warmup = true;     // nn::Ema warm-up
-  long log_every = 100;       // progress line every so many steps (0 = never)
-  std::string checkpoint;     // checkpoint path ("" = none)
-  long checkpoint_every = 0;  // also every so many steps (0 = only at the end)
-  std::string config;         // effective configuration text, stored in checkpoints
-  nn::AdamOptions adam;
 };
 
 struct TrainReport {

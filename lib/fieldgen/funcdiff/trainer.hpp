@@ -20,24 +20,16 @@
 #include "fieldgen/nn/denoiser.hpp"
 #include "fieldgen/nn/ema.hpp"
 #include "fieldgen/nn/lr_schedule.hpp"
+#include "fieldgen/nn/train_loop_options.hpp"
 
 #include <cstdint>
 #include <string>
 
 namespace fieldgen::funcdiff {
 
-struct TrainOptions {
-  long steps = 1000;         // total optimizer steps of the run (resumed runs included)
-  std::uint64_t seed = 1;    // keys the time and noise draws
-  bool elbo = false;         // ELBO-weighted loss (loss.hpp)
-  double clip = 0;           // gradient-norm clipping threshold; 0 = off
-  double ema_decay = 0.999;  // EMA of the weights (used for sampling)
-  bool ema_warmup = true;    // nn::Ema warm-up
-  long log_every = 100;      // progress line every so many steps (0 = never)
-  std::string checkpoint;    // checkpoint path ("" = none)
-  long checkpoint_every = 0; // also every so many steps (0 = only at the end)
-  std::string config;        // effective configuration text, stored in checkpoints
-  nn::AdamOptions adam;
+// The loop options (steps, seed: keys the time and noise draws) and the loss weighting.
+struct TrainOptions : nn::TrainLoopOptions {
+  bool elbo = false; // ELBO-weighted loss (loss.hpp)
 };
 
 struct TrainReport {
