@@ -145,6 +145,11 @@ template <class Real> int sample(const Config& cfg) {
   }
   if (label_text == "cycle" && classes == 0)
     throw ConfigError("sample.label = cycle needs a class-conditional model (model.classes > 0)");
+  const double guidance = cfg.get_real("sample.guidance");
+  if (guidance != 0.0 && (classes == 0 || label_text == "none"))
+    throw ConfigError(cat("sample.guidance = ", guidance,
+                          " needs class labels: a model with model.classes > 0 and "
+                          "sample.label = cycle or a class"));
   auto label_of = [&](long g) -> int {
     if (label_text == "cycle")
       return int(g % classes);
@@ -230,11 +235,6 @@ template <class Real> int sample(const Config& cfg) {
   // Classifier-free guidance: each rate evaluation runs the batch twice through the network,
   // with the samples' labels and with the unconditional label, and combines the two
   // (dsd::guided_rates).
-  const double guidance = cfg.get_real("sample.guidance");
-  if (guidance != 0.0 && (classes == 0 || label_text == "none"))
-    throw ConfigError(cat("sample.guidance = ", guidance,
-                          " needs class labels: a model with model.classes > 0 and "
-                          "sample.label = cycle or a class"));
   const long copies = guidance != 0.0 ? 2 : 1;
   const long np = dec.local_size();
   Tensor3<Real> scaled("fieldgen::app::dsd_counts", 1, size_t(nc), size_t(np));

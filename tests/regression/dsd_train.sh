@@ -96,14 +96,18 @@ fi
 counts_hash() { grep -ho "counts hash [0-9a-f]*" stdout.txt stderr.txt; }
 guided=("${small[@]}" --sample.checkpoint=a1.h5 --sample.count=4 --sample.batch=4
   --sample.tolerance=1)
-run 1 dsd-sample "${guided[@]}" --sample.label=cycle --sample.output=g0.h5 || fail "unguided sample"
+run 1 dsd-sample "${guided[@]}" --sample.label=cycle --sample.output=g0.h5 ||
+  fail "unguided sample"
 unguided=$(counts_hash)
-run 1 dsd-sample "${guided[@]}" --sample.label=cycle --sample.guidance=0 --sample.output=g1.h5 || fail "w = 0"
+run 1 dsd-sample "${guided[@]}" --sample.label=cycle --sample.guidance=0 --sample.output=g1.h5 ||
+  fail "w = 0"
 [ -n "$unguided" ] && [ "$unguided" = "$(counts_hash)" ] || fail "w = 0 changed the samples"
-run 1 dsd-sample "${guided[@]}" --sample.label=cycle --sample.guidance=2 --sample.output=g2.h5 || fail "w = 2, np 1"
+run 1 dsd-sample "${guided[@]}" --sample.label=cycle --sample.guidance=2 --sample.output=g2.h5 ||
+  fail "w = 2, np 1"
 w2=$(counts_hash)
 grep -q "every sample has its requested mass" stdout.txt stderr.txt || fail "w = 2: mass"
-run 2 dsd-sample "${guided[@]}" --sample.label=cycle --sample.guidance=2 --sample.output=g3.h5 || fail "w = 2, np 2"
+run 2 dsd-sample "${guided[@]}" --sample.label=cycle --sample.guidance=2 --sample.output=g3.h5 ||
+  fail "w = 2, np 2"
 if [ -n "$w2" ] && [ "$w2" = "$(counts_hash)" ] && [ "$w2" != "$unguided" ]; then
   echo "ok   (guidance: w = 0 unchanged, w = 2 differs, 1 rank = 2 ranks: $w2)"
 else

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "fieldgen/dsd/guidance.hpp"
+#include "test_views.hpp"
 
 #include <cmath>
 #include <string>
@@ -23,11 +24,6 @@ RateView<double> filled(const char* label, const std::vector<double>& values) {
   return v;
 }
 
-std::vector<double> values_of(const RateView<double>& v) {
-  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v);
-  return std::vector<double>(h.data(), h.data() + h.size());
-}
-
 } // namespace
 
 TEST_CASE("dsd guided rates match cond^(1+w) uncond^(-w)") {
@@ -41,7 +37,7 @@ TEST_CASE("dsd guided rates match cond^(1+w) uncond^(-w)") {
   for (const double w : {0.0, 0.5, 2.0, -1.0}) {
     RateView<double> out("out", 2, 1, 4, 3);
     guided_rates(cond, uncond, w, out);
-    const std::vector<double> got = values_of(out);
+    const std::vector<double> got = testing::host(out);
     for (size_t i = 0; i < c.size(); ++i) {
       const double expect = c[i] > 0 ? std::pow(c[i], 1.0 + w) * std::pow(u[i], -w) : 0.0;
       CHECK(got[i] == doctest::Approx(expect).epsilon(1e-13));
@@ -55,7 +51,7 @@ TEST_CASE("dsd guided rates match cond^(1+w) uncond^(-w)") {
   }
   // In place: the guided rates overwrite the conditional ones.
   guided_rates(cond, uncond, 1.0, cond);
-  const std::vector<double> in_place = values_of(cond);
+  const std::vector<double> in_place = testing::host(cond);
   for (size_t i = 0; i < c.size(); ++i)
     CHECK(in_place[i] == doctest::Approx(c[i] > 0 ? c[i] * c[i] / u[i] : 0.0).epsilon(1e-13));
 }
