@@ -34,6 +34,9 @@ Config dsd_config(const std::string& command, const std::string& summary) {
       .add_int("model.classes", 0, "class labels 0..classes-1 (0 = unconditional model)", 0,
                1L << 20)
       .add_int("model.class_channels", 8, "class-embedding channels fed to the lifting", 1, 1024)
+      .add_bool("model.block_embedding", false,
+                "also add a learned projection of the time and class embeddings to every "
+                "U-FNO block (as the DDPM U-Net's residual blocks do)")
       .add_real("process.rate", 1.0, "forward hop rate r per direction (per unit time)", 1e-12,
                 1e12)
       .add_choice("process.schedule", "logit",
@@ -140,6 +143,7 @@ nn::UFnoConfig ufno_config(const Config& cfg, int dim) {
   m.time_hidden = cfg.get_int("model.time_hidden");
   m.classes = cfg.get_int("model.classes");
   m.class_channels = cfg.get_int("model.class_channels");
+  m.block_embedding = cfg.get_bool("model.block_embedding");
   return m;
 }
 

@@ -160,6 +160,7 @@ struct RateNet {
     c.time_channels = 2;
     c.classes = 3;
     c.class_channels = 2;
+    c.block_embedding = true; // its site sums are per-rank shares too
     return c;
   }
   RateNet(const Decomposition& dec, std::vector<long> modes) : net(config(std::move(modes)), dec) {

@@ -1,9 +1,9 @@
 // The DSD rate network and its losses: finite-difference gradient checks (double) of the whole
 // U-shaped FNO (count input, time and class embeddings, every level's spectral, local and
-// pointwise weights, softplus output) in 1-D and 2-D, the local-only U-Net (modes 0) in 2-D and
-// 3-D, its shift equivariance on a periodic
-// lattice; the Poisson and L1 rate losses' gradients, the Poisson loss's minimum at n rho = R,
-// skipped no-flux directions and the check of targets at empty sites.
+// pointwise weights, the optional per-block embedding bias, softplus output) in 1-D and 2-D, the
+// local-only U-Net (modes 0) in 2-D and 3-D, its shift equivariance on a periodic lattice; the
+// Poisson and L1 rate losses' gradients, the Poisson loss's minimum at n rho = R, skipped no-flux
+// directions and the check of targets at empty sites.
 #include <doctest/doctest.h>
 
 #include "test_views.hpp"
@@ -105,6 +105,15 @@ TEST_CASE("dsd net: U-FNO gradients with the log-ratio rate link") {
   UFnoConfig c = small_config({2, 2}, 3);
   c.link = RateLink::LogRatio;
   check_network("ufno 2-D log-ratio link", grid_of({8, 8}, {true, false}), c, {0, 3});
+}
+
+TEST_CASE("dsd net: U-FNO gradients with the embeddings in every block") {
+  UFnoConfig c = small_config({2, 2}, 3);
+  c.block_embedding = true;
+  c.link = RateLink::LogRatio;
+  check_network("ufno 2-D block embedding", grid_of({8, 8}, {false, true}), c, {2, 3});
+  c.classes = 0; // time embedding only
+  check_network("ufno 2-D block time embedding", grid_of({8, 8}, {true, true}), c, {0, 0});
 }
 
 TEST_CASE("dsd net: local-only U-Net gradients (modes 0; 2-D and 3-D)") {

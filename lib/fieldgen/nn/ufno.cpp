@@ -1,5 +1,6 @@
-// UFno: coarse-level decompositions, the block (spectral + local + pointwise), input assembly
-// (counts, time and class embeddings), the U-shaped layer sequence and its reverse.
+// UFno: coarse-level decompositions, the block (spectral + local + pointwise + embedding bias),
+// input assembly (counts, time and class embeddings), the U-shaped layer sequence and its
+// reverse.
 #include "fieldgen/nn/ufno.hpp"
 
 #include "fieldgen/nn/init.hpp"
@@ -45,17 +46,51 @@ Grid coarse_grid(const Grid& g, int level) {
   return Grid(n, lo, hi, periodic);
 }
 
+// sum(b, o, q) += e(b, o, 0): a per-item, per-channel bias broadcast over the sites.
+template <class Real> void add_broadcast(const Tensor3<Real>& e, const Tensor3<Real>& sum) {
+  Kokkos::parallel_for(
+      "fieldgen::nn::ufno_add_embedding",
+      Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<3>>(
+          {0, 0, 0}, {long(sum.extent(0)), long(sum.extent(1)), long(sum.extent(2))}),
+      KOKKOS_LAMBDA(long b, long o, long q) { sum(b, o, q) += e(b, o, 0); });
+}
+
+// out(b, o, 0) = sum over this block's sites of g(b, o, q), sites in order (reproducible).
+template <class Real> void sum_sites(const Tensor3<Real>& g, const Tensor3<Real>& out) {
+  const long np = long(g.extent(2));
+  Kokkos::parallel_for(
+      "fieldgen::nn::ufno_sum_sites",
+      Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2>>({0, 0},
+                                                        {long(g.extent(0)), long(g.extent(1))}),
+      KOKKOS_LAMBDA(long b, long o) {
+        Real s = 0;
+        for (long q = 0; q < np; ++q)
+          s += g(b, o, q);
+        out(b, o, 0) = s;
+      });
+}
+
+// acc += g elementwise (equal shapes).
+template <class Real> void accumulate(const Tensor3<Real>& g, const Tensor3<Real>& acc) {
+  const Real* x = g.data();
+  Real* a = acc.data();
+  Kokkos::parallel_for(
+      "fieldgen::nn::ufno_accumulate", Kokkos::RangePolicy<ExecSpace>(0, acc.size()),
+      KOKKOS_LAMBDA(long i) { a[i] += x[i]; });
+}
+
 } // namespace
 
 template <class Real> struct UFno<Real>::Block {
   std::unique_ptr<SpectralConv<Real>> spectral; // null with modes = 0 (a local-only U-Net)
   Conv3x3<Real> conv;
   PointwiseLinear<Real> skip;
+  std::unique_ptr<PointwiseLinear<Real>> embed; // E: embeddings -> c_out (block_embedding)
   Activation<Real> act;
-  Tensor3<Real> sum, grad;
+  Tensor3<Real> sum, grad, grad_bias;
 
   Block(long c_in, long c_out, const std::vector<long>& modes, const Decomposition& dec,
-        const std::string& name)
+        long embedding_channels, const std::string& name)
       : conv(dec, int(c_in), int(c_out), name + ".conv"), skip(c_in, c_out, name + ".skip", false),
         act(ActivationKind::GELU) {
     if (modes.front() > 0) {
@@ -63,27 +98,44 @@ template <class Real> struct UFno<Real>::Block {
           std::make_unique<SpectralConv<Real>>(c_in, c_out, modes, name + ".spectral", dec.comm());
       spectral->set_block(FieldBlock::of(dec));
     }
+    if (embedding_channels > 0)
+      embed = std::make_unique<PointwiseLinear<Real>>(embedding_channels, c_out, name + ".embed",
+                                                      false);
   }
   void reserve(Parameters<Real>& p) {
     if (spectral)
       spectral->reserve(p);
     conv.reserve(p);
     skip.reserve(p);
+    if (embed)
+      embed->reserve(p);
   }
   void init(const Parameters<Real>& p, const CounterRng& rng) {
     if (spectral)
       spectral->init(p, rng);
     conv.init(p, rng);
     skip.init(p, rng);
+    if (embed)
+      embed->init(p, rng);
   }
-  Tensor3<Real> forward(const Parameters<Real>& p, const Tensor3<Real>& h) {
+  // h [batch][c_in][points], e [batch][embedding channels][1] (used with embed only).
+  Tensor3<Real> forward(const Parameters<Real>& p, const Tensor3<Real>& h, const Tensor3<Real>& e) {
     const Tensor3<Real> c = conv.forward(p, h), w = skip.forward(p, h);
     ensure(sum, "fieldgen::nn::ufno_block_sum", c.extent(0), c.extent(1), c.extent(2));
     add(c, w, spectral ? spectral->forward(p, h) : Tensor3<Real>(), sum);
+    if (embed)
+      add_broadcast(embed->forward(p, e), sum);
     return act.forward(p, sum);
   }
-  Tensor3<Real> backward(const Parameters<Real>& p, const Tensor3<Real>& g) {
+  // Adds d loss / d e to grad_e (with embed); returns d loss / d h.
+  Tensor3<Real> backward(const Parameters<Real>& p, const Tensor3<Real>& g,
+                         const Tensor3<Real>& grad_e) {
     const Tensor3<Real> gz = act.backward(p, g);
+    if (embed) {
+      ensure(grad_bias, "fieldgen::nn::ufno_block_grad_bias", gz.extent(0), gz.extent(1), 1);
+      sum_sites(gz, grad_bias);
+      accumulate(embed->backward(p, grad_bias), grad_e);
+    }
     const Tensor3<Real> b = conv.backward(p, gz), c = skip.backward(p, gz);
     ensure(grad, "fieldgen::nn::ufno_block_grad", b.extent(0), b.extent(1), b.extent(2));
     add(b, c, spectral ? spectral->backward(p, gz) : Tensor3<Real>(), grad);
@@ -132,28 +184,32 @@ UFno<Real>::UFno(const UFnoConfig& config, const Decomposition& dec, std::string
 
   time_ = std::make_unique<TimeEmbedding<Real>>(config.time_dim, config.time_hidden,
                                                 config.time_channels, name_ + ".time");
+  const long ne = config.block_embedding ? embedding_channels() : 0;
   for (int l = 0; l < levels; ++l) {
     const std::string s = std::to_string(l);
     const long in = l == 0 ? config.width : level_width(l - 1);
-    down_.push_back(std::make_unique<Block>(in, level_width(l), level_modes(l), level_dec(l),
+    down_.push_back(std::make_unique<Block>(in, level_width(l), level_modes(l), level_dec(l), ne,
                                             name_ + ".down" + s));
     up_.push_back(std::make_unique<Block>(level_width(l + 1) + level_width(l), level_width(l),
-                                          level_modes(l), level_dec(l), name_ + ".up" + s));
+                                          level_modes(l), level_dec(l), ne, name_ + ".up" + s));
     pool_.push_back(std::make_unique<AvgPool2<Real>>(local_shape(level_dec(l))));
     upsample_.push_back(std::make_unique<Upsample2<Real>>(local_shape(level_dec(l))));
     concat_.push_back(std::make_unique<Concat<Real>>());
   }
   const long bottom_in = levels == 0 ? config.width : level_width(levels - 1);
   bottom_ = std::make_unique<Block>(bottom_in, level_width(levels), level_modes(levels),
-                                    level_dec(levels), name_ + ".bottom");
+                                    level_dec(levels), ne, name_ + ".bottom");
   grad_skip_.resize(size_t(levels));
 }
 
 template <class Real> UFno<Real>::~UFno() = default;
 
+template <class Real> long UFno<Real>::embedding_channels() const {
+  return config_.time_channels + (config_.classes > 0 ? config_.class_channels : 0);
+}
+
 template <class Real> long UFno<Real>::input_channels() const {
-  return config_.channels + config_.time_channels +
-         (config_.classes > 0 ? config_.class_channels : 0);
+  return config_.channels + embedding_channels();
 }
 
 template <class Real> long UFno<Real>::level_width(int level) const {
@@ -229,11 +285,22 @@ Tensor3<Real> UFno<Real>::forward(const Parameters<Real>& p, const Tensor3<Real>
       KOKKOS_LAMBDA(long b) { st(b) = time_scale * t(b); });
   const Tensor2<Real> e = time_->forward(p, scaled_t_);
 
-  // Input channels: counts / count_scale, time embedding, class embedding.
+  // Embeddings e = [time embedding, class embedding] per item; input channels: counts /
+  // count_scale, then e broadcast to every site.
+  const long ne = config_.time_channels, nk = classes ? config_.class_channels : 0;
+  const long nm = ne + nk;
+  ensure(embedding_, "fieldgen::nn::ufno_embedding", nb, nm, 1);
+  const Tensor3<Real> em = embedding_;
+  const Vector<Real> table = classes ? p.value(class_block_) : Vector<Real>();
+  Kokkos::parallel_for(
+      "fieldgen::nn::ufno_embedding", Kokkos::RangePolicy<ExecSpace>(0, nb), KOKKOS_LAMBDA(long b) {
+        for (long c = 0; c < ne; ++c)
+          em(b, c, 0) = e(b, c);
+        for (long c = 0; c < nk; ++c)
+          em(b, ne + c, 0) = table(labels(b) * nk + c);
+      });
   ensure(input_, "fieldgen::nn::ufno_input", nb, input_channels(), np);
   const Tensor3<Real> in = input_;
-  const long ne = config_.time_channels, nk = classes ? config_.class_channels : 0;
-  const Vector<Real> table = classes ? p.value(class_block_) : Vector<Real>();
   const Real inv_scale = Real(1.0 / config_.count_scale);
   Kokkos::parallel_for(
       "fieldgen::nn::ufno_input",
@@ -241,21 +308,20 @@ Tensor3<Real> UFno<Real>::forward(const Parameters<Real>& p, const Tensor3<Real>
       KOKKOS_LAMBDA(long b, long q) {
         for (long c = 0; c < nc; ++c)
           in(b, c, q) = counts(b, c, q) * inv_scale;
-        for (long c = 0; c < ne; ++c)
-          in(b, nc + c, q) = e(b, c);
-        for (long c = 0; c < nk; ++c)
-          in(b, nc + ne + c, q) = table(labels(b) * nk + c);
+        for (long c = 0; c < nm; ++c)
+          in(b, nc + c, q) = em(b, c, 0);
       });
 
   const int levels = config_.levels;
   std::vector<Tensor3<Real>> skip(static_cast<size_t>(levels));
   Tensor3<Real> h = lift_.forward(p, input_);
   for (int l = 0; l < levels; ++l) {
-    skip[l] = down_[l]->forward(p, l == 0 ? h : pool_[l - 1]->forward(p, skip[l - 1]));
+    skip[l] = down_[l]->forward(p, l == 0 ? h : pool_[l - 1]->forward(p, skip[l - 1]), embedding_);
   }
-  h = bottom_->forward(p, levels == 0 ? h : pool_[levels - 1]->forward(p, skip[levels - 1]));
+  h = bottom_->forward(p, levels == 0 ? h : pool_[levels - 1]->forward(p, skip[levels - 1]),
+                       embedding_);
   for (int l = levels - 1; l >= 0; --l)
-    h = up_[l]->forward(p, concat_[l]->forward(upsample_[l]->forward(p, h), skip[l]));
+    h = up_[l]->forward(p, concat_[l]->forward(upsample_[l]->forward(p, h), skip[l]), embedding_);
   z_ = proj2_.forward(p, proj_act_.forward(p, proj1_.forward(p, h)));
 
   ensure(out_, "fieldgen::nn::ufno_rates", nb, outputs(), np);
@@ -320,28 +386,28 @@ Tensor3<Real> UFno<Real>::backward(const Parameters<Real>& p, const Tensor3<Real
         });
   }
   Tensor3<Real> g = proj1_.backward(p, proj_act_.backward(p, proj2_.backward(p, grad_z_)));
+  ensure(grad_embedding_, "fieldgen::nn::ufno_grad_embedding", embedding_.extent(0),
+         embedding_.extent(1), 1);
+  Kokkos::deep_copy(grad_embedding_, Real(0));
   const int levels = config_.levels;
   std::vector<Tensor3<Real>> skip_grad(static_cast<size_t>(levels));
   for (int l = 0; l < levels; ++l) {
-    const auto parts = concat_[l]->backward(up_[l]->backward(p, g));
+    const auto parts = concat_[l]->backward(up_[l]->backward(p, g, grad_embedding_));
     skip_grad[l] = parts.second;
     g = upsample_[l]->backward(p, parts.first);
   }
-  g = bottom_->backward(p, g);
+  g = bottom_->backward(p, g, grad_embedding_);
   for (int l = levels - 1; l >= 0; --l) {
     const Tensor3<Real> pooled = pool_[l]->backward(p, g);
     ensure(grad_skip_[l], "fieldgen::nn::ufno_grad_skip", pooled.extent(0), pooled.extent(1),
            pooled.extent(2));
     add(pooled, skip_grad[l], Tensor3<Real>(), grad_skip_[l]);
-    g = down_[l]->backward(p, grad_skip_[l]);
+    g = down_[l]->backward(p, grad_skip_[l], grad_embedding_);
   }
-  return input_grads(p, lift_.backward(p, g));
-}
+  const Tensor3<Real> gin = lift_.backward(p, g);
+  embedding_grads(p, gin);
 
-template <class Real>
-Tensor3<Real> UFno<Real>::input_grads(const Parameters<Real>& p, const Tensor3<Real>& gin) {
-  const long nb = long(gin.extent(0)), np = long(gin.extent(2)), nc = config_.channels,
-             ne = config_.time_channels;
+  const long nb = long(gin.extent(0)), np = long(gin.extent(2)), nc = config_.channels;
   ensure(grad_counts_, "fieldgen::nn::ufno_grad_counts", nb, nc, np);
   const Tensor3<Real> gc = grad_counts_;
   const Real inv_scale = Real(1.0 / config_.count_scale);
@@ -349,38 +415,46 @@ Tensor3<Real> UFno<Real>::input_grads(const Parameters<Real>& p, const Tensor3<R
       "fieldgen::nn::ufno_grad_counts",
       Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<3>>({0, 0, 0}, {nb, nc, np}),
       KOKKOS_LAMBDA(long b, long c, long q) { gc(b, c, q) = gin(b, c, q) * inv_scale; });
+  return grad_counts_;
+}
 
-  // The embeddings are broadcast over sites: their gradients are sums over this block's sites.
+template <class Real>
+void UFno<Real>::embedding_grads(const Parameters<Real>& p, const Tensor3<Real>& gin) {
+  // e is broadcast over the sites of the lifting input: its gradient adds the sums over this
+  // block's sites to what the blocks' E e terms left in grad_embedding_.
+  const long nb = long(gin.extent(0)), np = long(gin.extent(2)), nc = config_.channels,
+             ne = config_.time_channels, nm = embedding_channels();
+  const Tensor3<Real> gm = grad_embedding_;
+  Kokkos::parallel_for(
+      "fieldgen::nn::ufno_embedding_grad",
+      Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2>>({0, 0}, {nb, nm}),
+      KOKKOS_LAMBDA(long b, long c) {
+        Real s = 0;
+        for (long q = 0; q < np; ++q)
+          s += gin(b, nc + c, q);
+        gm(b, c, 0) += s;
+      });
+
   ensure(grad_time_, "fieldgen::nn::ufno_grad_time", nb, ne);
   const Tensor2<Real> ge = grad_time_;
   Kokkos::parallel_for(
       "fieldgen::nn::ufno_time_grad",
       Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2>>({0, 0}, {nb, ne}),
-      KOKKOS_LAMBDA(long b, long c) {
-        Real s = 0;
-        for (long q = 0; q < np; ++q)
-          s += gin(b, nc + c, q);
-        ge(b, c) = s;
-      });
+      KOKKOS_LAMBDA(long b, long c) { ge(b, c) = gm(b, c, 0); });
   time_->backward(p, grad_time_);
 
   if (class_block_ >= 0) {
     // One work item per embedding channel, batch items in order: no atomics, reproducible.
-    const long nk = config_.class_channels, off = nc + ne;
+    const long nk = config_.class_channels;
     const Vector<Real> gt = p.grad(class_block_);
     const auto labels = labels_;
     Kokkos::parallel_for(
         "fieldgen::nn::ufno_class_grad", Kokkos::RangePolicy<ExecSpace>(0, nk),
         KOKKOS_LAMBDA(long c) {
-          for (long b = 0; b < nb; ++b) {
-            Real s = 0;
-            for (long q = 0; q < np; ++q)
-              s += gin(b, off + c, q);
-            gt(labels(b) * nk + c) += s;
-          }
+          for (long b = 0; b < nb; ++b)
+            gt(labels(b) * nk + c) += gm(b, ne + c, 0);
         });
   }
-  return grad_counts_;
 }
 
 template class UFno<float>;

@@ -15,14 +15,19 @@
 //     ([batch][C * 2d][points], channel-major:
 //     row c * 2d + v is channel c, direction v = dsd::direction(axis, sign), i.e. the memory
 //     layout of dsd::RateView [batch][C][2d][points]).
-// A block maps c_in -> c_out channels as GELU(SpectralConv(h) + Conv3x3(h) + W h) (W pointwise,
-// no bias: the convolution has one): the FNO layer (Li et al. 2021) plus a local stencil, as in
-// U-FNO (Wen et al. 2022) and U-NO. Level l has width * width_mult^l channels and keeps
-// max(1, modes_a / 2^l) Fourier modes per axis (halving with the grid, so the parameter layout
-// depends on the configuration only, never on the lattice). modes = 0 drops the spectral part: a
-// local-only U-Net whose receptive field is fixed in lattice sites, the model to train on small
-// patches and sample on a larger domain (Fourier modes count periods per box, so a spectral
-// filter learnt on a 64-site box would act on 16x longer waves on a 1024-site box).
+// A block maps c_in -> c_out channels as GELU(SpectralConv(h) + Conv3x3(h) + W h [+ E e]) (W
+// pointwise, no bias: the convolution has one): the FNO layer (Li et al. 2021) plus a local
+// stencil, as in U-FNO (Wen et al. 2022) and U-NO. With block_embedding, e = [time embedding,
+// class embedding] of the item and E e (E [c_out][time_channels + class_channels]) is a learned
+// per-channel bias of every block, as each residual block of the DDPM U-Net adds a projection of
+// the time embedding (Ho et al. 2020): the condition reaches the coarse levels, where the shape
+// of a garment is decided, directly instead of only through the lifting input. Level l has width *
+// width_mult^l channels and keeps max(1, modes_a / 2^l) Fourier modes per axis (halving with the
+// grid, so the parameter layout depends on the configuration only, never on the lattice). modes = 0
+// drops the spectral part: a local-only U-Net whose receptive field is fixed in lattice sites, the
+// model to train on small patches and sample on a larger domain (Fourier modes count periods per
+// box, so a spectral filter learnt on a 64-site box would act on 16x longer waves on a 1024-site
+// box).
 //
 // Rate links. The targets R / n are r times kernel ratios K_t(x0 -> y + v) / K_t(x0 -> y) averaged
 // over the units at y. For r t >> 1 the kernel is Gaussian with variance 2 r t and a typical log
@@ -84,6 +89,7 @@ struct UFnoConfig {
   long time_channels = 8;             //   channels broadcast into the lifting input
   long classes = 0;                   // class labels 0 .. classes-1 (0 = no class input)
   long class_channels = 8;            // class-embedding channels broadcast into the lifting input
+  bool block_embedding = false;       // also add E e (embeddings) in every block (see above)
 };
 
 // Rows of the class table: one per class and a last one for "no class" (classifier-free
@@ -120,7 +126,8 @@ public:
 
 private:
   struct Block;
-  Tensor3<Real> input_grads(const Parameters<Real>& p, const Tensor3<Real>& gin);
+  long embedding_channels() const; // time_channels + class_channels (with classes)
+  void embedding_grads(const Parameters<Real>& p, const Tensor3<Real>& gin);
 
   UFnoConfig config_;
   std::string name_;
@@ -136,6 +143,7 @@ private:
   std::vector<std::unique_ptr<Upsample2<Real>>> upsample_; // level l + 1 -> l
   std::vector<std::unique_ptr<Concat<Real>>> concat_;
   Tensor3<Real> input_, z_, out_, grad_z_, grad_counts_; // z_: projection output
+  Tensor3<Real> embedding_, grad_embedding_;             // e per item: [batch][channels][1]
   std::vector<Tensor3<Real>> grad_skip_;                 // per level: pooled-path + skip gradients
   Vector<Real> scaled_t_, log_span_; // time_scale * t; L(t_b) of the log-ratio link
   Tensor2<Real> grad_time_;
