@@ -10,7 +10,8 @@
 // Output: a field file of kind "counts" written atomically, with /labels for class-conditional
 // runs and /requested_mass [N, C] (int64): the total mass each sample was asked to have (the
 // requested free-region mass plus the frozen sites' known mass), which `fieldgen eval` checks
-// sample by sample; optionally (sample.guidance) classifier-free guidance of the class; optionally
+// sample by sample; optionally (sample.guidance, sample.guidance_from) classifier-free guidance of
+// the class; optionally
 // (sample.terminal_output) the starting configurations.
 #include "commands.hpp"
 #include "dsd_setup.hpp"
@@ -232,47 +233,71 @@ template <class Real> int sample(const Config& cfg) {
   sampler.set_mask(frozen);
   sampler.set_corrector(forward_rate(cfg), int(cfg.get_int("sample.corrector_steps")),
                         cfg.get_real("sample.corrector_below"));
-  // Classifier-free guidance: each rate evaluation runs the batch twice through the network,
-  // with the samples' labels and with the unconditional label, and combines the two
-  // (dsd::guided_rates).
-  const long copies = guidance != 0.0 ? 2 : 1;
+  // Classifier-free guidance: each rate evaluation runs the batch through the network with the
+  // samples' labels and, for the items whose clock is in the guidance interval t >=
+  // sample.guidance_from, once more with the unconditional label, and combines the two
+  // (dsd::guided_rates); the other items keep their conditional rates.
+  const double guidance_from = cfg.get_real("sample.guidance_from");
   const long np = dec.local_size();
   Tensor3<Real> scaled("fieldgen::app::dsd_counts", 1, size_t(nc), size_t(np));
   Vector<Real> t_in("fieldgen::app::dsd_t", 1);
   Kokkos::View<std::int32_t*, MemSpace> labels_in("fieldgen::app::dsd_labels", 1);
+  Kokkos::View<long*, MemSpace> row_item("fieldgen::app::dsd_row_item", 1);
   const dsd::RateFunction<Real> rates = [&](const dsd::CountView& n, const std::vector<double>& t,
                                             const std::vector<int>& labels,
                                             const dsd::RateView<Real>& rho) {
-    const long nb = long(n.extent(0)), rows = copies * nb;
+    const long nb = long(n.extent(0));
+    std::vector<long> guided; // items run a second time, unconditionally
+    for (long b = 0; guidance != 0.0 && b < nb; ++b)
+      if (t[size_t(b)] >= guidance_from)
+        guided.push_back(b);
+    const long rows = nb + long(guided.size());
     if (long(scaled.extent(0)) != rows) {
       scaled = Tensor3<Real>("fieldgen::app::dsd_counts", size_t(rows), size_t(nc), size_t(np));
       t_in = Vector<Real>("fieldgen::app::dsd_t", size_t(rows));
       labels_in = Kokkos::View<std::int32_t*, MemSpace>("fieldgen::app::dsd_labels", size_t(rows));
+      row_item = Kokkos::View<long*, MemSpace>("fieldgen::app::dsd_row_item", size_t(rows));
     }
-    const auto x = scaled;
-    const long one = long(n.size()); // the counts of one copy of the batch
-    Kokkos::parallel_for(
-        "fieldgen::app::dsd_counts_to_real", Kokkos::RangePolicy<ExecSpace>(0, long(x.size())),
-        KOKKOS_LAMBDA(long i) { x.data()[i] = Real(n.data()[i % one]); });
     auto t_h = Kokkos::create_mirror_view(t_in);
     auto l_h = Kokkos::create_mirror_view(labels_in);
+    auto item_h = Kokkos::create_mirror_view(row_item);
     for (long r = 0; r < rows; ++r) {
-      t_h(r) = Real(t[size_t(r % nb)]);
-      l_h(r) = r < nb ? labels[size_t(r)] : int(classes); // second copy: unconditional row
+      const long b = r < nb ? r : guided[size_t(r - nb)];
+      item_h(r) = b;
+      t_h(r) = Real(t[size_t(b)]);
+      l_h(r) = r < nb ? labels[size_t(r)] : int(classes); // unconditional row
     }
     Kokkos::deep_copy(t_in, t_h);
     Kokkos::deep_copy(labels_in, l_h);
+    Kokkos::deep_copy(row_item, item_h);
+    const auto x = scaled;
+    const auto items = row_item;
+    const long per_item = long(nc) * np; // counts of one item
+    Kokkos::parallel_for(
+        "fieldgen::app::dsd_counts_to_real", Kokkos::RangePolicy<ExecSpace>(0, long(x.size())),
+        KOKKOS_LAMBDA(long i) {
+          x.data()[i] = Real(n.data()[items(i / per_item) * per_item + i % per_item]);
+        });
     const Tensor3<Real> out = model.net->forward(model.params, scaled, t_in, labels_in);
-    require(out.size() == size_t(copies) * rho.size(), "dsd-sample: the network gives ", out.size(),
-            " rates, the sampler wants ", size_t(copies) * rho.size());
-    const dsd::RateView<Real> cond(out.data(), rho.extent(0), rho.extent(1), rho.extent(2),
-                                   rho.extent(3));
-    if (copies == 2) {
-      const dsd::RateView<Real> uncond(out.data() + rho.size(), rho.extent(0), rho.extent(1),
-                                       rho.extent(2), rho.extent(3));
-      dsd::guided_rates(cond, uncond, guidance, rho);
-    } else
-      Kokkos::deep_copy(rho, cond);
+    const size_t per_rates = rho.size() / size_t(nb);
+    require(out.size() == size_t(rows) * per_rates, "dsd-sample: the network gives ", out.size(),
+            " rates, the sampler wants ", size_t(rows) * per_rates);
+    const auto item_view = [&](Real* data) {
+      return dsd::RateView<Real>(data, 1, rho.extent(1), rho.extent(2), rho.extent(3));
+    };
+    if (guided.empty())
+      Kokkos::deep_copy(rho, dsd::RateView<Real>(out.data(), rho.extent(0), rho.extent(1),
+                                                 rho.extent(2), rho.extent(3)));
+    else
+      for (long b = 0, j = 0; b < nb; ++b) {
+        const auto cond = item_view(out.data() + size_t(b) * per_rates);
+        const auto target = item_view(rho.data() + size_t(b) * per_rates);
+        if (j < long(guided.size()) && guided[size_t(j)] == b)
+          dsd::guided_rates(cond, item_view(out.data() + size_t(nb + j++) * per_rates), guidance,
+                            target);
+        else
+          Kokkos::deep_copy(target, cond);
+      }
   };
 
   // Output file: rank 0 writes the gathered samples batch by batch.

@@ -118,6 +118,10 @@ Config dsd_config(const std::string& command, const std::string& summary) {
                 "classifier-free guidance weight w: rates rho_class^(1+w) rho_uncond^(-w) "
                 "(2 network passes per step; 0 = off; needs class labels and label dropout)",
                 -1.0, 100.0)
+      .add_real("sample.guidance_from", 0.0,
+                "guidance interval: guide only while the clock t >= this (below it the class "
+                "rates alone and one network pass; Kynkaanniemi et al. 2024)",
+                0.0, 1e300)
       .add_int("sample.max_steps", 1000000, "error if a batch needs more tau-leap steps", 1,
                max_int)
       .add_int("sample.log_every", 0, "progress line every so many tau-leap steps (0 = never)", 0,

@@ -113,6 +113,23 @@ if [ -n "$w2" ] && [ "$w2" = "$(counts_hash)" ] && [ "$w2" != "$unguided" ]; the
 else
   fail "guidance: unguided '$unguided', w = 2 np 1 '$w2', np 2 '$(counts_hash)'"
 fi
+# Guidance interval (sample.guidance_from): above t_T no step is guided (the unguided fields bit
+# for bit); from t = 0.05 other fields than both, the same on 1 rank and on 2.
+run 1 dsd-sample "${guided[@]}" --sample.label=cycle --sample.guidance=2 \
+  --sample.guidance_from=10 --sample.output=g5.h5 || fail "guidance_from = 10"
+[ -n "$unguided" ] && [ "$unguided" = "$(counts_hash)" ] ||
+  fail "guidance_from above t_T changed the unguided samples: '$(counts_hash)'"
+run 1 dsd-sample "${guided[@]}" --sample.label=cycle --sample.guidance=2 \
+  --sample.guidance_from=0.05 --sample.output=g6.h5 || fail "guidance_from = 0.05, np 1"
+interval=$(counts_hash)
+run 2 dsd-sample "${guided[@]}" --sample.label=cycle --sample.guidance=2 \
+  --sample.guidance_from=0.05 --sample.output=g7.h5 || fail "guidance_from = 0.05, np 2"
+if [ -n "$interval" ] && [ "$interval" = "$(counts_hash)" ] && [ "$interval" != "$w2" ] &&
+  [ "$interval" != "$unguided" ]; then
+  echo "ok   (guidance interval: above t_T unguided, from 0.05 new fields, 1 rank = 2 ranks)"
+else
+  fail "guidance interval: np 1 '$interval', np 2 '$(counts_hash)', w2 '$w2'"
+fi
 if run 1 dsd-sample "${guided[@]}" --sample.label=none --sample.guidance=1 \
   --sample.output=g4.h5; then
   fail "guidance without labels was accepted"
