@@ -11,8 +11,7 @@
 // runs and /requested_mass [N, C] (int64): the total mass each sample was asked to have (the
 // requested free-region mass plus the frozen sites' known mass), which `fieldgen eval` checks
 // sample by sample; optionally (sample.guidance, sample.guidance_from) classifier-free guidance of
-// the class; optionally
-// (sample.terminal_output) the starting configurations.
+// the class; optionally (sample.terminal_output) the starting configurations.
 #include "commands.hpp"
 #include "dsd_setup.hpp"
 
@@ -285,19 +284,15 @@ template <class Real> int sample(const Config& cfg) {
     const auto item_view = [&](Real* data) {
       return dsd::RateView<Real>(data, 1, rho.extent(1), rho.extent(2), rho.extent(3));
     };
-    if (guided.empty())
-      Kokkos::deep_copy(rho, dsd::RateView<Real>(out.data(), rho.extent(0), rho.extent(1),
-                                                 rho.extent(2), rho.extent(3)));
-    else
-      for (long b = 0, j = 0; b < nb; ++b) {
-        const auto cond = item_view(out.data() + size_t(b) * per_rates);
-        const auto target = item_view(rho.data() + size_t(b) * per_rates);
-        if (j < long(guided.size()) && guided[size_t(j)] == b)
-          dsd::guided_rates(cond, item_view(out.data() + size_t(nb + j++) * per_rates), guidance,
-                            target);
-        else
-          Kokkos::deep_copy(target, cond);
-      }
+    for (long b = 0, j = 0; b < nb; ++b) {
+      const auto cond = item_view(out.data() + size_t(b) * per_rates);
+      const auto target = item_view(rho.data() + size_t(b) * per_rates);
+      if (j < long(guided.size()) && guided[size_t(j)] == b)
+        dsd::guided_rates(cond, item_view(out.data() + size_t(nb + j++) * per_rates), guidance,
+                          target);
+      else
+        Kokkos::deep_copy(target, cond);
+    }
   };
 
   // Output file: rank 0 writes the gathered samples batch by batch.

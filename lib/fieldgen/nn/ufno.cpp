@@ -55,28 +55,21 @@ template <class Real> void add_broadcast(const Tensor3<Real>& e, const Tensor3<R
       KOKKOS_LAMBDA(long b, long o, long q) { sum(b, o, q) += e(b, o, 0); });
 }
 
-// out(b, o, 0) = sum over this block's sites of g(b, o, q), sites in order (reproducible).
-template <class Real> void sum_sites(const Tensor3<Real>& g, const Tensor3<Real>& out) {
+// out(b, o, 0) += sum over this block's sites of g(b, first + o, q), sites in order
+// (reproducible): the gradient of a per-item value broadcast over the sites.
+template <class Real>
+void add_site_sums(const Tensor3<Real>& g, long first, const Tensor3<Real>& out) {
   const long np = long(g.extent(2));
   Kokkos::parallel_for(
-      "fieldgen::nn::ufno_sum_sites",
+      "fieldgen::nn::ufno_site_sums",
       Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2>>({0, 0},
-                                                        {long(g.extent(0)), long(g.extent(1))}),
+                                                        {long(out.extent(0)), long(out.extent(1))}),
       KOKKOS_LAMBDA(long b, long o) {
         Real s = 0;
         for (long q = 0; q < np; ++q)
-          s += g(b, o, q);
-        out(b, o, 0) = s;
+          s += g(b, first + o, q);
+        out(b, o, 0) += s;
       });
-}
-
-// acc += g elementwise (equal shapes).
-template <class Real> void accumulate(const Tensor3<Real>& g, const Tensor3<Real>& acc) {
-  const Real* x = g.data();
-  Real* a = acc.data();
-  Kokkos::parallel_for(
-      "fieldgen::nn::ufno_accumulate", Kokkos::RangePolicy<ExecSpace>(0, acc.size()),
-      KOKKOS_LAMBDA(long i) { a[i] += x[i]; });
 }
 
 } // namespace
@@ -133,8 +126,9 @@ template <class Real> struct UFno<Real>::Block {
     const Tensor3<Real> gz = act.backward(p, g);
     if (embed) {
       ensure(grad_bias, "fieldgen::nn::ufno_block_grad_bias", gz.extent(0), gz.extent(1), 1);
-      sum_sites(gz, grad_bias);
-      accumulate(embed->backward(p, grad_bias), grad_e);
+      Kokkos::deep_copy(grad_bias, Real(0));
+      add_site_sums(gz, 0, grad_bias);
+      add(embed->backward(p, grad_bias), grad_e, Tensor3<Real>(), grad_e);
     }
     const Tensor3<Real> b = conv.backward(p, gz), c = skip.backward(p, gz);
     ensure(grad, "fieldgen::nn::ufno_block_grad", b.extent(0), b.extent(1), b.extent(2));
@@ -422,18 +416,9 @@ template <class Real>
 void UFno<Real>::embedding_grads(const Parameters<Real>& p, const Tensor3<Real>& gin) {
   // e is broadcast over the sites of the lifting input: its gradient adds the sums over this
   // block's sites to what the blocks' E e terms left in grad_embedding_.
-  const long nb = long(gin.extent(0)), np = long(gin.extent(2)), nc = config_.channels,
-             ne = config_.time_channels, nm = embedding_channels();
+  const long nb = long(gin.extent(0)), ne = config_.time_channels;
   const Tensor3<Real> gm = grad_embedding_;
-  Kokkos::parallel_for(
-      "fieldgen::nn::ufno_embedding_grad",
-      Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2>>({0, 0}, {nb, nm}),
-      KOKKOS_LAMBDA(long b, long c) {
-        Real s = 0;
-        for (long q = 0; q < np; ++q)
-          s += gin(b, nc + c, q);
-        gm(b, c, 0) += s;
-      });
+  add_site_sums(gin, config_.channels, gm);
 
   ensure(grad_time_, "fieldgen::nn::ufno_grad_time", nb, ne);
   const Tensor2<Real> ge = grad_time_;
